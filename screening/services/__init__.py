@@ -1,0 +1,1 @@
+"""Use cases. Each owns its transaction boundaries; views and jobs call these."""

@@ -1,0 +1,73 @@
+"""Candidates: applying (idempotent per job and e-mail) and invite tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from screening.db import db, utcnow
+from screening.models.candidate import Candidate, InviteToken, StageChange
+from screening.models.job import Job
+from screening.services.orgs import ServiceError
+
+TOKEN_TTL = timedelta(days=30)
+
+
+def hash_token(token: str) -> str:
+    """Invite tokens are stored as their SHA-256 hex digest only."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(candidate: Candidate, ttl: timedelta = TOKEN_TTL) -> str:
+    """Create a new invite token for ``candidate``; the plain token is returned once."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(InviteToken(candidate_id=candidate.id, token_hash=hash_token(token),
+                               expires_at=utcnow() + ttl))
+    return token
+
+
+def candidate_for_token(token: str) -> Candidate | None:
+    """The candidate an unexpired token belongs to, or None."""
+    row = db.session.scalar(select(InviteToken).where(InviteToken.token_hash == hash_token(token)))
+    if row is None or row.expires_at < utcnow():
+        return None
+    row.last_used_at = utcnow()
+    return db.session.get(Candidate, row.candidate_id)
+
+
+def apply(job: Job, *, email: str, name: str, source: str = "apply_link") -> tuple[Candidate, bool]:
+    """The candidate for (job, e-mail), created if new. Returns (candidate, created).
+
+    Applying twice resumes the first application; concurrent duplicates resolve to one row.
+    """
+    email = email.strip().lower()
+    name = name.strip()
+    if "@" not in email or len(email) > 320:
+        raise ServiceError("Please enter a valid e-mail address.")
+    if not name:
+        raise ServiceError("Please enter your name.")
+    if job.status != "open":
+        raise ServiceError("This job is no longer accepting applications.")
+    existing = db.session.scalar(
+        select(Candidate).where(Candidate.job_id == job.id, func.lower(Candidate.email) == email)
+    )
+    if existing is not None:
+        return existing, False
+    candidate = Candidate(org_id=job.org_id, job_id=job.id, email=email, name=name, source=source)
+    try:
+        with db.session.begin_nested():
+            db.session.add(candidate)
+            db.session.flush()
+    except IntegrityError:
+        found = db.session.scalar(
+            select(Candidate).where(Candidate.job_id == job.id, Candidate.email == email)
+        )
+        if found is None:
+            raise
+        return found, False
+    db.session.add(StageChange(candidate_id=candidate.id, from_stage=None, to_stage="applied"))
+    return candidate, True

@@ -1,0 +1,98 @@
+"""Scorecards: combine stored section scores with the job profile, then re-rank the job.
+
+Runs as the ``recompute_scorecard`` job; adds writes to the given session without committing
+(the job runner commits them together with the task's ``done`` mark).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from screening.db import utcnow
+from screening.models.attempt import Attempt, IntegrityEvent
+from screening.models.candidate import Candidate
+from screening.models.job import Job
+from screening.models.score import Scorecard, SectionScore
+from screening.scoring.composite import RecommendationCutoffs, build_scorecard
+from screening.scoring.ranking import rank_candidates
+
+
+def profile_weights(profile: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
+    """(weights, thresholds) of the enabled sections of a job profile."""
+    weights: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    for key, section in profile.get("sections", {}).items():
+        if section.get("enabled") and float(section.get("weight", 0)) > 0:
+            weights[key] = float(section["weight"])
+            if section.get("threshold") is not None:
+                thresholds[key] = float(section["threshold"])
+    return weights, thresholds
+
+
+def recompute(session: Session, candidate_id: int) -> Scorecard | None:
+    """Rebuild one candidate's scorecard (upsert) and the ranks of the job's candidates."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        return None
+    job = session.get(Job, candidate.job_id)
+    assert job is not None
+    weights, thresholds = profile_weights(job.profile)
+    scores = {
+        s.section: s.score
+        for s in session.scalars(
+            select(SectionScore).where(SectionScore.candidate_id == candidate_id)
+        )
+        if s.section in weights
+    }
+    flags = sorted(
+        set(
+            session.scalars(
+                select(IntegrityEvent.kind)
+                .join(Attempt, Attempt.id == IntegrityEvent.attempt_id)
+                .where(Attempt.candidate_id == candidate_id)
+            )
+        )
+    )
+    knockouts = list((candidate.knockout_reasons or {}).get("reasons", []))
+    cutoffs = job.profile.get("cutoffs", {"advance": 75, "review": 55})
+    card = build_scorecard(
+        scores,
+        weights,
+        thresholds,
+        cutoffs=RecommendationCutoffs(float(cutoffs["advance"]), float(cutoffs["review"])),
+        knockout_failures=knockouts,
+        integrity_flags=flags,
+    )
+    row = session.scalar(select(Scorecard).where(Scorecard.candidate_id == candidate_id))
+    if row is None:
+        row = Scorecard(candidate_id=candidate_id, org_id=candidate.org_id, job_id=job.id)
+        session.add(row)
+    row.composite = card.composite
+    row.recommendation = card.recommendation
+    row.complete = card.complete
+    row.flagged = card.flagged
+    row.explanation = card.to_dict()
+    row.computed_at = utcnow()
+    session.flush()
+    rerank_job(session, job.id)
+    return row
+
+
+def rerank_job(session: Session, job_id: int) -> None:
+    """Write competition rank and percentile for every scored candidate of a job."""
+    rows = session.execute(
+        select(Scorecard.id, Scorecard.composite)
+        .where(Scorecard.job_id == job_id)
+        .order_by(Scorecard.id)
+    ).all()
+    ranked = {r.candidate: r for r in rank_candidates({row.id: row.composite for row in rows})}
+    for row in rows:
+        r = ranked.get(row.id)
+        session.execute(
+            update(Scorecard)
+            .where(Scorecard.id == row.id)
+            .values(rank=r.rank if r else None, percentile=r.percentile if r else None)
+        )

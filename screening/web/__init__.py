@@ -1,0 +1,27 @@
+"""Blueprints: ``auth`` (recruiter login), ``recruiter`` (workspace), ``applicant`` (apply and
+tests), plus a health check. Views stay thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+
+from screening.db import db
+
+
+def register_blueprints(app: Flask) -> None:
+    from screening.web.applicant import bp as applicant_bp
+    from screening.web.auth import bp as auth_bp
+    from screening.web.errors import register_error_handlers
+    from screening.web.recruiter import bp as recruiter_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(recruiter_bp)
+    app.register_blueprint(applicant_bp)
+    register_error_handlers(app)
+
+    @app.get("/healthz")
+    def healthz() -> ResponseReturnValue:
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok"), 200
