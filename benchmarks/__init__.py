@@ -1,0 +1,1 @@
+"""Reproducible speed and load measurements (``make bench``); results in docs/benchmarks.md."""
