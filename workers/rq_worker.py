@@ -10,21 +10,23 @@ from __future__ import annotations
 import logging
 import sys
 
+from flask import Flask
+
 from screening import create_app
 from screening.workers import run_worker
 
 log = logging.getLogger("screening.worker")
 
 
-def preload(app: object, queues: list[str]) -> None:
+def preload(app: Flask, queues: list[str]) -> None:
     """Load heavy models once per process (only for queues that need them)."""
     if "audio" not in queues:
         return
-    try:
-        from screening.speech.engines import preload_default_engine
-    except ImportError:
-        return
-    preload_default_engine(app)
+    from screening.speech.engines import preload as preload_engine
+
+    settings = app.config["SCREENING"]
+    preload_engine(settings.whisper_engine, settings.whisper_model, settings.whisper_compute_type)
+    log.info("loaded %s model %s", settings.whisper_engine, settings.whisper_model)
 
 
 def main(argv: list[str]) -> int:
