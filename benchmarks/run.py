@@ -15,7 +15,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS: dict[str, str] = {}
+BENCHMARKS: dict[str, str] = {
+    "grammar": "benchmarks.grammar",
+}
 """Benchmark name -> module path (``benchmarks.<name>``) exposing ``run() -> str``."""
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
