@@ -43,6 +43,7 @@ class Settings:
     login_attempts_per_minute: int = 5
     public_base_url: str = "http://127.0.0.1:5000"
     webhook_allow_loopback: bool = False
+    periodic_seconds: int = 60
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -165,4 +166,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "/"
         ),
         webhook_allow_loopback=_bool(env, "SCREENING_WEBHOOK_ALLOW_LOOPBACK", False),
+        periodic_seconds=_int(env, "SCREENING_PERIODIC_SECONDS", 60, minimum=0),
     )

@@ -30,6 +30,21 @@ from screening.queues import QUEUES
 log = logging.getLogger(__name__)
 
 JobFunction = Callable[..., None]
+
+
+class RetryLater(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a job whose dependency is down (e.g. LanguageTool): the task goes back to
+    ``queued`` and is dispatched again after ``delay_s`` seconds, without counting against the
+    queue's retry budget, for as long as it takes. Nothing the job wrote is kept."""
+
+    def __init__(self, reason: str, delay_s: float) -> None:
+        super().__init__(reason)
+        self.delay_s = delay_s
+
+
+def backoff_s(attempt: int, *, base: float = 15.0, cap: float = 600.0) -> float:
+    """Exponential backoff for :class:`RetryLater`: 15 s, 30 s, 60 s, ... capped at 10 min."""
+    return float(min(cap, base * 2 ** max(0, attempt - 1)))
 JOBS: dict[str, JobFunction] = {}
 
 _worker_app: Flask | None = None
@@ -115,6 +130,17 @@ def _run_task(key: str) -> str:
         session.commit()
         jlog.info("done")
         return "done"
+    except RetryLater as exc:
+        session.rollback()
+        spec = QUEUES[task.queue]
+        with db.new_session() as s:
+            s.execute(update(Task).where(Task.key == key).values(
+                status="queued", error=f"retry later: {exc}",
+                deadline_at=utcnow() + timedelta(seconds=exc.delay_s + spec.deadline)))
+            s.commit()
+        _app().extensions["screening.dispatcher"].dispatch(key, task.queue, exc.delay_s)
+        jlog.info("dependency unavailable (%s); retrying in %.0f s", exc, exc.delay_s)
+        return "retry"
     except Exception as exc:
         session.rollback()
         retries = len(QUEUES[task.queue].retry_intervals)
@@ -160,6 +186,25 @@ def reconcile(now_offset_s: float = 0) -> list[str]:
         return [k for k, _ in keys]
 
 
+def periodic() -> dict[str, int]:
+    """The minute tick (RQ: a scheduled job of the workers; embedded: a timer thread):
+    re-dispatch lost tasks, submit attempts past their deadline, send webhooks that are due."""
+    from screening.services.attempts import expire_overdue
+    from screening.services.webhooks import deliver_due
+
+    app = _app()
+    redispatched = reconcile()
+    with app.app_context():
+        session = db.session
+        expired = expire_overdue(session)
+        session.commit()
+        delivered = deliver_due(session)
+    if expired or delivered:
+        log.info("periodic: %d attempt(s) expired, %d webhook(s) attempted", expired,
+                 len(delivered))
+    return {"redispatched": len(redispatched), "expired": expired, "webhooks": len(delivered)}
+
+
 # --- job functions -----------------------------------------------------------------------------
 
 
@@ -169,3 +214,24 @@ def recompute_scorecard(session: Session, candidate_id: int) -> None:
     from screening.services.scorecards import recompute
 
     recompute(session, candidate_id)
+
+
+@job("check_grammar")
+def check_grammar(session: Session, check_id: int) -> None:
+    """Run LanguageTool on a writing reply or voice transcript; retried while it is down."""
+    from screening.grammar import GrammarUnavailable
+    from screening.services.grammar_checks import run_check
+
+    try:
+        run_check(session, check_id)
+    except GrammarUnavailable as exc:
+        task = session.scalar(select(Task).where(Task.key == f"grammar:{check_id}"))
+        raise RetryLater(str(exc), backoff_s(task.attempts if task else 1)) from exc
+
+
+# Feature modules register their job functions with @job when imported.
+import screening.bgcheck_jobs  # noqa: E402,F401
+import screening.greenhouse_jobs  # noqa: E402,F401  (registers the Greenhouse jobs)
+import screening.recruiter_jobs  # noqa: E402,F401
+import screening.voice_jobs  # noqa: E402,F401
+import screening.webhook_jobs  # noqa: E402,F401

@@ -182,15 +182,35 @@ class ThreadDispatcher:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="screening-job")
         self._timers: set[threading.Timer] = set()
         self._lock = threading.Lock()
+        self._stopped = False
 
     def dispatch(self, key: str, queue: str, delay_s: float = 0) -> None:
         if delay_s > 0:
             self._later(delay_s, lambda: self.dispatch(key, queue))
             return
-        self.pool.submit(self._run, key, queue, 0)
+        self._submit(key, queue, 0)
+
+    def _submit(self, key: str, queue: str, attempt: int) -> None:
+        try:
+            self.pool.submit(self._run, key, queue, attempt)
+        except RuntimeError:  # the pool was shut down (the process is stopping)
+            if not self._stopped:
+                raise
+            log.warning("runner stopped; %s is left for the reconciler", key)
 
     def _later(self, delay_s: float, fn: Callable[[], object]) -> None:
-        timer = threading.Timer(delay_s, fn)
+        """Call ``fn`` after ``delay_s`` seconds (a daemon timer, forgotten once it fired)."""
+
+        def fire() -> None:
+            with self._lock:
+                self._timers.discard(timer)
+            if not self._stopped:
+                fn()
+
+        if self._stopped:
+            return
+
+        timer = threading.Timer(delay_s, fire)
         timer.daemon = True
         with self._lock:
             self._timers.add(timer)
@@ -207,12 +227,29 @@ class ThreadDispatcher:
             if attempt < len(intervals):
                 log.warning("task %s failed (try %d); retrying in %ss", key, attempt + 1,
                             intervals[attempt])
-                self._later(intervals[attempt],
-                            lambda: self.pool.submit(self._run, key, queue, attempt + 1))
+                self._later(intervals[attempt], lambda: self._submit(key, queue, attempt + 1))
             else:
                 log.exception("task %s failed after %d tries", key, attempt + 1)
 
+    def start_ticker(self, interval_s: float) -> None:
+        """Run :func:`screening.jobs.periodic` every ``interval_s`` seconds in this process."""
+
+        def tick() -> None:
+            from screening.jobs import periodic
+
+            try:
+                with self.app.app_context():
+                    periodic()
+            except Exception:
+                log.exception("periodic tick failed")
+            finally:
+                if not self._stopped:
+                    self._later(interval_s, tick)
+
+        self._later(interval_s, tick)
+
     def shutdown(self) -> None:
+        self._stopped = True
         with self._lock:
             for timer in self._timers:
                 timer.cancel()
@@ -221,7 +258,10 @@ class ThreadDispatcher:
 
 def make_dispatcher(app: Flask) -> Dispatcher:
     """RQ when ``SCREENING_REDIS_URL`` is set, otherwise the in-process thread runner."""
-    redis_url = app.config["SCREENING"].redis_url
-    if redis_url:
-        return RQDispatcher(redis_url)
-    return ThreadDispatcher(app)
+    settings = app.config["SCREENING"]
+    if settings.redis_url:
+        return RQDispatcher(settings.redis_url)
+    dispatcher = ThreadDispatcher(app)
+    if settings.periodic_seconds > 0:
+        dispatcher.start_ticker(settings.periodic_seconds)
+    return dispatcher

@@ -24,17 +24,18 @@ def schedule_reconciler(dispatcher: RQDispatcher) -> None:
 
 
 def reconcile_and_reschedule() -> None:
-    """The periodic reconciler run by a worker; schedules its next run first."""
+    """The minute tick run by a worker (:func:`screening.jobs.periodic`); schedules its next
+    run first, under a fixed job id, so many workers still keep one."""
     from flask import current_app
 
-    from screening.jobs import _app, reconcile
+    from screening.jobs import _app, periodic
 
     app = _app()
     with app.app_context():
         dispatcher = current_app.extensions["screening.dispatcher"]
         if isinstance(dispatcher, RQDispatcher):
             schedule_reconciler(dispatcher)
-        reconcile()
+        periodic()
 
 
 def run_worker(app: Flask, queues: list[str], *, burst: bool = False) -> bool:

@@ -99,11 +99,20 @@ def build_app(
         database_url=database_url,
         redis_url=redis_url,
         secure_cookies=False,
-        **overrides,
+        **{"periodic_seconds": 0, **overrides},
     )
     app = create_app(settings)
     app.config.update(TESTING=True, SERVER_NAME="localhost")
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop an app's background work, then its database pool (in that order: a job thread
+    still running would keep a connection the disposed pool no longer owns)."""
+    dispatcher = app.extensions["screening.dispatcher"]
+    if isinstance(dispatcher, ThreadDispatcher):
+        dispatcher.shutdown()
+    app.extensions["screening.db"].dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -124,10 +133,7 @@ def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterato
 
         Base.metadata.create_all(application.extensions["screening.db"].engine)
     yield application
-    dispatcher = application.extensions["screening.dispatcher"]
-    if isinstance(dispatcher, ThreadDispatcher):
-        dispatcher.shutdown()
-    application.extensions["screening.db"].dispose()
+    close_app(application)
     if backend == "postgresql":
         _truncate_pg(url)
 
@@ -137,7 +143,7 @@ def pg_app(tmp_path: Path, pg_schema: str) -> Iterator[Flask]:
     """An app on PostgreSQL only (for tests that need its concurrency)."""
     application = build_app(tmp_path, pg_schema)
     yield application
-    application.extensions["screening.db"].dispose()
+    close_app(application)
     _truncate_pg(pg_schema)
 
 

@@ -158,3 +158,36 @@ def test_rollback_dispatches_nothing(rq_app: Flask) -> None:
         db.session.rollback()
         assert rq_app.extensions["screening.dispatcher"].queue("default").count == 0
         assert db.session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_embedded_ticker_submits_expired_attempts(tmp_path) -> None:
+    """`make run`'s embedded mode runs the minute tick in-process (here every second): an
+    attempt left past its deadline is submitted and scored without any request."""
+    from screening.db import Base
+    from screening.models.attempt import Attempt
+    from screening.services.attempts import start_attempt
+    from tests.conftest import build_app
+
+    app = build_app(tmp_path, f"sqlite:///{tmp_path / 'tick.db'}", periodic_seconds=1)
+    Base.metadata.create_all(app.extensions["screening.db"].engine)
+    try:
+        with app.app_context():
+            cand = factories.candidate(factories.job(factories.org()))
+            attempt = start_attempt(db.session, cand, "math")
+            attempt.deadline_at = utcnow() - timedelta(minutes=5)
+            db.session.commit()
+            attempt_id = attempt.id
+            deadline = time.monotonic() + 20
+            while True:
+                db.session.expire_all()
+                row = db.session.get(Attempt, attempt_id)
+                if row.status == "scored":
+                    break
+                assert time.monotonic() < deadline, "the ticker did not submit the attempt"
+                time.sleep(0.2)
+            assert row.auto_submitted is True
+            assert db.session.scalar(select(SectionScore.score).where(
+                SectionScore.candidate_id == cand.id, SectionScore.section == "math")) == 0
+    finally:
+        app.extensions["screening.dispatcher"].shutdown()
+        app.extensions["screening.db"].dispose()
