@@ -33,6 +33,10 @@ from screening.assessments.typing import TypingAssessment
 for _builtin in (TypingAssessment(), GrammarAssessment(), MathAssessment(), TenKeyAssessment()):
     register(_builtin, replace=True)
 
+from screening.assessments.voice import VoiceAssessment  # noqa: E402
+
+register(VoiceAssessment(), replace=True)
+
 __all__ = [
     "AnswerError",
     "AssessmentType",
