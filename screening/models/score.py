@@ -15,7 +15,11 @@ class SectionScore(Base):
     """A section's score 0–100 (None while pending) with the raw metrics behind it."""
 
     __tablename__ = "section_scores"
-    __table_args__ = (UniqueConstraint("candidate_id", "section"),)
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "section"),
+        # the recruiter list sorted by one section's score (ranking_queries)
+        Index("ix_section_scores_section_score", "section", "score"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
@@ -57,6 +61,8 @@ class Scorecard(Base):
     __table_args__ = (
         Index("ix_scorecards_job_composite", "job_id", "composite"),
         Index("ix_scorecards_org_recommendation", "org_id", "recommendation"),
+        # the organization-wide ranked list (ranking_queries), sorted by composite
+        Index("ix_scorecards_org_composite", "org_id", "composite"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
