@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from screening.db import db, utcnow
 from screening.models.candidate import Candidate, InviteToken, StageChange
 from screening.models.job import Job
+from screening.services import webhooks
 from screening.services.orgs import ServiceError
 
 TOKEN_TTL = timedelta(days=30)
@@ -70,4 +71,8 @@ def apply(job: Job, *, email: str, name: str, source: str = "apply_link") -> tup
             raise
         return found, False
     db.session.add(StageChange(candidate_id=candidate.id, from_stage=None, to_stage="applied"))
+    webhooks.emit(db.session, candidate.org_id, "candidate.applied",
+                  {"candidate_id": candidate.id, "job_id": job.id, "source": source,
+                   "stage": candidate.stage},
+                  ordering_key=f"candidate:{candidate.id}")
     return candidate, True

@@ -18,6 +18,7 @@ from screening.models.job import Job
 from screening.models.score import Scorecard, SectionScore
 from screening.scoring.composite import RecommendationCutoffs, build_scorecard
 from screening.scoring.ranking import rank_candidates
+from screening.services import webhooks
 
 
 def profile_weights(profile: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
@@ -67,6 +68,7 @@ def recompute(session: Session, candidate_id: int) -> Scorecard | None:
         integrity_flags=flags,
     )
     row = session.scalar(select(Scorecard).where(Scorecard.candidate_id == candidate_id))
+    before = (row.complete, row.composite, row.recommendation) if row is not None else None
     if row is None:
         row = Scorecard(candidate_id=candidate_id, org_id=candidate.org_id, job_id=job.id)
         session.add(row)
@@ -78,6 +80,16 @@ def recompute(session: Session, candidate_id: int) -> Scorecard | None:
     row.computed_at = utcnow()
     session.flush()
     rerank_job(session, job.id)
+    if card.complete and before != (True, card.composite, card.recommendation):
+        webhooks.emit(session, candidate.org_id, "scorecard.ready",
+                      {"candidate_id": candidate.id, "job_id": job.id,
+                       "composite": card.composite, "recommendation": card.recommendation,
+                       "sections": {s.key: s.score for s in card.sections}},
+                      ordering_key=f"candidate:{candidate.id}")
+    if row.complete:
+        from screening.services.greenhouse import notify_scorecard_ready
+
+        notify_scorecard_ready(session, candidate_id)
     return row
 
 
