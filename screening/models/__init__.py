@@ -12,6 +12,7 @@ from screening.models.candidate import (
     Note,
     StageChange,
 )
+from screening.models.greenhouse import GreenhouseInterview
 from screening.models.job import Job
 from screening.models.org import Organization, User
 from screening.models.score import GrammarCheck, Scorecard, SectionScore
@@ -34,6 +35,7 @@ __all__ = [
     "Consent",
     "EeoSelfId",
     "GrammarCheck",
+    "GreenhouseInterview",
     "IntegrityEvent",
     "InviteToken",
     "Job",

@@ -263,6 +263,7 @@ def post(
     ssl_context: ssl.SSLContext | None = None,
     resolver: Resolver | None = None,
     max_snippet_bytes: int = MAX_SNIPPET_BYTES,
+    method: str = "POST",
 ) -> DeliveryResult:
     """POST ``body`` to ``url`` once; never follow redirects; never raise for network errors.
 
@@ -271,7 +272,8 @@ def post(
     passed (``ValueError``, as for malformed headers). ``timeout`` (seconds, > 0) bounds the
     whole attempt. ``allow_http`` / ``allow_loopback`` / ``resolver`` are passed to
     :func:`.url_guard.check_url`. ``ssl_context`` defaults to the system trust store with
-    hostname checking; tests pass one trusting their own CA.
+    hostname checking; tests pass one trusting their own CA. ``method`` is the HTTP method
+    (``POST`` for webhooks; ``PATCH`` for the Greenhouse completed-test callback).
     """
     if not isinstance(body, bytes):
         raise TypeError("body must be bytes (the exact payload that was signed)")
@@ -298,7 +300,7 @@ def post(
     try:
         with _Watchdog(sock, deadline - time.monotonic()) as watchdog:
             try:
-                conn.request("POST", target.target, body=body, headers=request_headers)
+                conn.request(method, target.target, body=body, headers=request_headers)
                 response = conn.getresponse()
             except Exception as exc:
                 return _classify_exception(start, exc, watchdog.fired, timeout, address)
