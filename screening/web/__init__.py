@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from screening.web.auth import bp as auth_bp
     from screening.web.background_checks import bp as background_checks_bp
     from screening.web.errors import register_error_handlers
+    from screening.web.greenhouse import bp as greenhouse_bp
     from screening.web.recruiter import bp as recruiter_bp
     from screening.web.voice import bp as voice_bp
 
@@ -26,7 +27,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applicant_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(background_checks_bp)
-    app.register_blueprint(__import__("screening.web.greenhouse", fromlist=["bp"]).bp)
+    app.register_blueprint(greenhouse_bp)
     init_api(app)
     register_error_handlers(app)
 
