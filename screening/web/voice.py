@@ -18,7 +18,7 @@ limit in MB in the message); 415 not a recording we can read; 422 too long, sile
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -106,6 +106,39 @@ def _read_upload() -> bytes | ResponseReturnValue:
     return request.get_data(cache=False)
 
 
+@bp.get("/a/<token>/voice/record")
+def recorder(token: str) -> ResponseReturnValue:
+    """The recorder page (HTML): an intro with a start button, the microphone check and one
+    recorder per prompt, or a "done" note once submitted."""
+    applicant = load(token)
+    require_tests_allowed(db.session, applicant)
+    attempt = attempt_service.get_attempt(db.session, applicant.candidate, "voice")
+    db.session.commit()  # an overdue attempt was just submitted
+    context = {"token": token, "job": applicant.job, "candidate": applicant.candidate}
+    if attempt is None:
+        cfg = attempt_service.section_settings(applicant.job, "voice")
+        limit = float(cfg.get("time_limit_s", 900)) * float(
+            applicant.candidate.accommodation_factor or 1.0)
+        return render_template("voice/intro.html", time_limit_s=int(limit), **context)
+    if attempt.status != "in_progress":
+        return render_template("voice/done.html", **context)
+    return render_template("voice/recorder.html", prompts=_prompt_states(attempt),
+                           remaining_s=remaining_seconds(attempt), **context)
+
+
+@bp.post("/a/<token>/voice/start")
+def start(token: str) -> ResponseReturnValue:
+    """Start the voice test (its time limit runs from now) and go to the recorder."""
+    applicant = load(token)
+    require_tests_allowed(db.session, applicant)
+    try:
+        attempt_service.start_attempt(db.session, applicant.candidate, "voice")
+    except attempt_service.SectionUnavailable as exc:
+        db.session.rollback()
+        return _error(404, "not_found", str(exc))
+    return redirect(url_for("voice.recorder", token=token))
+
+
 @bp.get("/a/<token>/voice")
 def state(token: str) -> ResponseReturnValue:
     """The voice test for a recorder page: ``{status: in_progress|submitted, remaining_s,
@@ -114,6 +147,13 @@ def state(token: str) -> ResponseReturnValue:
     _applicant, attempt = _voice_attempt(token)
     if attempt is None:
         return _error(409, "not_started", "Start the voice test before recording.")
+    status = "in_progress" if attempt.status == "in_progress" else "submitted"
+    return jsonify(status=status, remaining_s=remaining_seconds(attempt),
+                   prompts=_prompt_states(attempt))
+
+
+def _prompt_states(attempt: Attempt) -> list[dict[str, object]]:
+    """Each public prompt with the takes left and its latest recording's progress (or None)."""
     latest = voice_service.latest_takes(db.session, attempt)
     prompts = []
     for item in attempt.items.get("items", []):
@@ -124,8 +164,7 @@ def state(token: str) -> ResponseReturnValue:
             "latest": None if sample is None else voice_service.sample_progress(db.session,
                                                                                 sample),
         })
-    status = "in_progress" if attempt.status == "in_progress" else "submitted"
-    return jsonify(status=status, remaining_s=remaining_seconds(attempt), prompts=prompts)
+    return prompts
 
 
 @bp.post("/a/<token>/voice/submit")

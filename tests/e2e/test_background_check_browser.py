@@ -5,15 +5,14 @@ provider's webhooks arrive."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 from flask import Flask
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
@@ -23,28 +22,16 @@ from screening.background_checks.checkr_stub import ServerThread, create_app
 from screening.db import db
 from screening.models.background_check import BackgroundCheck
 from tests import factories
+from tests.browser import chrome
 from tests.integration.background_checks.conftest import make_world
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 API_KEY = "ck_test_browser_51d2"
 
 
 @pytest.fixture
-def browser(tmp_path) -> Iterator[webdriver.Chrome]:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromedriver are needed: apt-get install chromium-driver",
-                    pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--user-data-dir={tmp_path / 'chrome'}"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download_restrictions": 3})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    with chrome(tmp_path / "chrome") as driver:
+        yield driver
 
 
 def _text(driver: webdriver.Chrome, css: str) -> str:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 import struct
-import threading
 import wave
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,11 +17,9 @@ import pytest
 from flask import Flask
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
-from werkzeug.serving import make_server
 
 from screening.db import db, utcnow
 from screening.models.attempt import Attempt
@@ -32,10 +28,8 @@ from screening.models.score import SectionScore
 from screening.models.voice import VoiceSample
 from screening.speech.audio import store_original
 from tests import factories
+from tests.browser import LiveServer, chrome
 from tests.integration.recruiter.conftest import scored_candidate
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 def _tone_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
@@ -50,45 +44,14 @@ def _tone_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
-class Server:
-    """The app on a real HTTP server (werkzeug, threaded) on 127.0.0.1, port chosen by the OS."""
-
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromedriver are needed: apt-get install chromium-driver",
-                    pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
-                f"--user-data-dir={tmp_path / 'chrome'}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with chrome(tmp_path / "chrome") as driver:
+        yield driver
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_recruiter_workspace_in_a_browser(app: Flask, browser: webdriver.Chrome) -> None:
-    app.config.update(SERVER_NAME=None)  # answer whatever host:port the server runs on
     audio = _tone_wav()
     with app.app_context():
         org = factories.org()
@@ -118,7 +81,7 @@ def test_recruiter_workspace_in_a_browser(app: Flask, browser: webdriver.Chrome)
 
     wait = WebDriverWait(browser, 15, poll_frequency=0.1, ignored_exceptions=(
         StaleElementReferenceException, NoSuchElementException))
-    with Server(app) as site:
+    with LiveServer(app) as site:
         browser.get(f"{site.url}/login")
         browser.find_element(By.ID, "email").send_keys(email)
         browser.find_element(By.ID, "password").send_keys(factories.PASSWORD)
