@@ -52,6 +52,11 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         WTF_CSRF_TIME_LIMIT=None,
+        # Background-check provider settings, read by services.background_checks.
+        BGCHECK_PROVIDER=settings.bgcheck_provider,
+        BGCHECK_CHECKR_API_KEY=settings.checkr_api_key,
+        BGCHECK_CHECKR_BASE_URL=settings.checkr_base_url,
+        BGCHECK_WAITING_BUSINESS_DAYS=settings.bgcheck_waiting_business_days,
     )
     app.config.update(overrides)
     settings.storage_dir.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,10 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     webhook_allow_loopback: bool = False
     periodic_seconds: int = 60
+    bgcheck_provider: str = "manual"
+    checkr_api_key: str | None = None
+    checkr_base_url: str = "https://api.checkr.com"
+    bgcheck_waiting_business_days: int = 5
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -86,6 +90,14 @@ def _url(env: Mapping[str, str], name: str, schemes: set[str]) -> str | None:
         allowed = ", ".join(sorted(schemes))
         raise ConfigError(f"{name} must be a URL with scheme {allowed}, got {raw!r}")
     return raw.strip()
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default)."""
+    raw = env.get(name) or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _database_url(env: Mapping[str, str], instance_dir: Path) -> str:
@@ -167,4 +179,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         webhook_allow_loopback=_bool(env, "SCREENING_WEBHOOK_ALLOW_LOOPBACK", False),
         periodic_seconds=_int(env, "SCREENING_PERIODIC_SECONDS", 60, minimum=0),
+        bgcheck_provider=_choice(env, "SCREENING_BGCHECK_PROVIDER", ("manual", "checkr")),
+        checkr_api_key=env.get("SCREENING_CHECKR_API_KEY") or None,
+        checkr_base_url=_url(env, "SCREENING_CHECKR_BASE_URL", {"http", "https"})
+        or "https://api.checkr.com",
+        bgcheck_waiting_business_days=_int(env, "SCREENING_BGCHECK_WAITING_BUSINESS_DAYS", 5),
     )

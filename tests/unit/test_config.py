@@ -49,6 +49,8 @@ def test_production_mode_marks_cookies_secure(tmp_path: Path) -> None:
         ("SCREENING_SECURE_COOKIES", "maybe", "SCREENING_SECURE_COOKIES must be true or false"),
         ("SCREENING_WHISPER_ENGINE", "vosk", "SCREENING_WHISPER_ENGINE must be"),
         ("SCREENING_SECRET_KEY", "short", "at least 16 characters"),
+        ("SCREENING_BGCHECK_PROVIDER", "sterling", "SCREENING_BGCHECK_PROVIDER must be one of"),
+        ("SCREENING_PERIODIC_SECONDS", "-1", "must be at least 0"),
     ],
 )
 def test_bad_values_fail_fast_naming_the_variable(
