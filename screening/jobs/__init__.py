@@ -230,8 +230,10 @@ def check_grammar(session: Session, check_id: int) -> None:
 
 
 # Feature modules register their job functions with @job when imported.
-import screening.bgcheck_jobs  # noqa: E402,F401
-import screening.greenhouse_jobs  # noqa: E402,F401  (registers the Greenhouse jobs)
-import screening.recruiter_jobs  # noqa: E402,F401
-import screening.voice_jobs  # noqa: E402,F401
-import screening.webhook_jobs  # noqa: E402,F401
+from screening.jobs import (  # noqa: E402,F401
+    background_checks,
+    greenhouse,
+    recruiter,
+    voice,
+    webhooks,
+)
