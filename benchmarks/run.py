@@ -17,6 +17,7 @@ from pathlib import Path
 
 BENCHMARKS: dict[str, str] = {
     "grammar": "benchmarks.grammar",
+    "ranking": "benchmarks.ranking",
 }
 """Benchmark name -> module path (``benchmarks.<name>``) exposing ``run() -> str``."""
 
@@ -34,7 +35,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"== {name}", flush=True)
         module = importlib.import_module(BENCHMARKS[name])
-        sections.append(module.run())
+        sections.append(getattr(module, "run_bench", getattr(module, "run", None))())
     header = (
         "# Benchmarks\n\n"
         f"Produced by `make bench` (`python -m benchmarks.run {' '.join(argv)}`".rstrip()
