@@ -54,6 +54,7 @@ from screening.integrations.webhooks import (
     post,
 )
 from screening.integrations.webhooks.retry import persistently_failing
+from screening.models.audit import AuditEvent
 from screening.models.webhook import (
     WebhookAttempt,
     WebhookDelivery,
@@ -181,6 +182,15 @@ def rotate_secret(
     endpoint.previous_secret_expires_at = now + grace
     endpoint.secret = generate_secret()
     return endpoint.secret
+
+
+def disabled_endpoints(session: Session, org_id: int) -> list[WebhookEndpoint]:
+    """The organization's endpoints that are switched off, with their reason (for admins)."""
+    return list(session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.org_id == org_id, WebhookEndpoint.enabled.is_(False))
+        .order_by(WebhookEndpoint.id)
+    ))
 
 
 def set_enabled(endpoint: WebhookEndpoint, enabled: bool, reason: str | None = None) -> None:
@@ -349,7 +359,13 @@ def _failing_since(session: Session, endpoint_id: int) -> datetime | None:
 
 
 def _disable_endpoint(session: Session, endpoint: WebhookEndpoint, reason: str) -> None:
+    """Disable an endpoint the receiver gave up on (410, or failing for days), skip its pending
+    deliveries and tell the organization's admins: an audit event, and a notice on the
+    recruiter dashboard for admins until the endpoint is enabled again."""
     set_enabled(endpoint, False, reason)
+    session.add(AuditEvent(org_id=endpoint.org_id, action="webhook_endpoint.disabled",
+                           subject_type="webhook_endpoint", subject_id=endpoint.id,
+                           detail={"url": endpoint.url, "reason": reason[:400]}))
     pending = session.scalars(
         select(WebhookDelivery).where(
             WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "pending"

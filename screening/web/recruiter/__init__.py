@@ -9,11 +9,12 @@ organization (:mod:`screening.web.scoping`): another organization's id answers 4
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from screening.db import db
 from screening.models.job import Job
-from screening.web.scoping import org_jobs
+from screening.services import webhooks
+from screening.web.scoping import current_org_id, org_jobs
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 
@@ -27,7 +28,10 @@ def _require_login() -> None:
 @bp.get("/")
 def dashboard() -> str:
     job_rows = db.session.scalars(org_jobs().order_by(Job.created_at.desc())).all()
-    return render_template("recruiter/dashboard.html", jobs=job_rows)
+    disabled = (webhooks.disabled_endpoints(db.session, current_org_id())
+                if current_user.role == "admin" else [])
+    return render_template("recruiter/dashboard.html", jobs=job_rows,
+                           disabled_endpoints=disabled)
 
 
 # the view modules register their routes on ``bp`` when imported

@@ -26,6 +26,7 @@ from screening.queues import RQDispatcher
 from screening.services import webhooks
 from screening.services.orgs import ServiceError
 from tests import factories
+from tests.conftest import login
 from tests.integration.api.conftest import Receiver
 
 
@@ -160,6 +161,24 @@ def test_gone_disables_the_endpoint(hook_app: Flask, receiver: Receiver) -> None
             WebhookDelivery.message_id == third.id)).all() == []
         with pytest.raises(ServiceError, match="disabled"):
             webhooks.redeliver(db.session, endpoint.org_id, d1.id)
+        # The admins are told: an audit event and a notice on their dashboard.
+        from screening.models.audit import AuditEvent
+        from screening.models.org import Organization
+
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "webhook_endpoint.disabled"))
+        assert event is not None and event.subject_id == endpoint.id
+        org = db.session.get(Organization, endpoint.org_id)
+        admin = factories.user(org, role="admin")
+        recruiter = factories.user(org, role="recruiter")
+        admin_email, recruiter_email, url = admin.email, recruiter.email, endpoint.url
+    client = hook_app.test_client()
+    login(client, admin_email)
+    page = client.get("/recruiter/")
+    assert "Webhook endpoints switched off" in page.text and url in page.text
+    other = hook_app.test_client()
+    login(other, recruiter_email)
+    assert "Webhook endpoints switched off" not in other.get("/recruiter/").text
 
 
 def test_failing_receiver_is_given_up_after_the_ladder(hook_app: Flask,
