@@ -236,3 +236,32 @@ def test_damaged_original_marks_the_sample_failed_without_retrying(
         assert _task(f"transcribe:{sample_id}").status == "done"  # not retried: it cannot help
         status = _status(voice_app, who.token, sample_id)
         assert status["status"] == "failed" and status["message"]
+
+
+def test_all_five_librivox_sentences_through_queued_jobs(
+    voice_app: Flask, librivox_clips: list[Clip]
+) -> None:
+    """Every LibriVox sentence, uploaded as a browser would (WebM/Opus) and transcribed by a
+    real RQ worker: WER at most 10 % over all their words (normalised)."""
+    from screening.speech.audio import decode_audio_file
+    from tests.unit.speech.audio_builders import webm_opus
+
+    set_worker_app(voice_app)
+    dispatcher = voice_app.extensions["screening.dispatcher"]
+    with voice_app.app_context():
+        uploads = []
+        for clip in librivox_clips:
+            who = voice_applicant()
+            prompt = who.read_aloud[0]
+            set_script(who.attempt_id, prompt, clip.reference)
+            data = webm_opus(decode_audio_file(clip.path).samples)
+            uploads.append((clip, _upload(voice_app, who.token, prompt, data)))
+        _drain(dispatcher)
+        errors = words = 0
+        for clip, sample_id in uploads:
+            sample = _sample(sample_id)
+            assert sample.status == "transcribed", sample.error
+            result = word_error_rate(clip.reference, sample.transcript or "")
+            errors += result.substitutions + result.deletions + result.insertions
+            words += result.reference_words
+        assert errors / words <= 0.10, (errors, words)
