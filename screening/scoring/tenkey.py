@@ -34,9 +34,9 @@ from screening.scoring.typing import (
     IntegrityFlag,
     KeyEvent,
     format_number,
-    key_interval_cv,
     parse_events,
     speed_accuracy_score,
+    uniform_interval_flag,
 )
 
 ENTER = "Enter"
@@ -144,16 +144,9 @@ def tenkey_flags(
                 f"{format_number(max_kph)} KPH plausibility limit",
             )
         )
-    if len(events) >= min_keys:
-        cv = key_interval_cv(events)
-        if cv is not None and cv < min_cv:
-            flags.append(
-                IntegrityFlag(
-                    "uniform_key_intervals",
-                    f"intervals between {len(events)} keypresses are near-constant "
-                    f"(variation {cv:.2f}, human entry is usually above {min_cv:g})",
-                )
-            )
+    uniform = uniform_interval_flag(events, min_cv=min_cv, min_keys=min_keys, activity="entry")
+    if uniform is not None:
+        flags.append(uniform)
     return flags
 
 

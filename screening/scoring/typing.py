@@ -359,6 +359,24 @@ def key_interval_cv(events: Sequence[KeyEvent]) -> float | None:
     return math.sqrt(variance) / mean
 
 
+def uniform_interval_flag(
+    events: Sequence[KeyEvent], *, min_cv: float, min_keys: int, activity: str = "typing"
+) -> IntegrityFlag | None:
+    """``uniform_key_intervals`` when there are at least ``min_keys`` keypresses and the
+    coefficient of variation of the intervals between them is below ``min_cv`` (machine-like
+    regularity); None otherwise. ``activity`` names what people do in the message."""
+    if len(events) < min_keys:
+        return None
+    cv = key_interval_cv(events)
+    if cv is None or cv >= min_cv:
+        return None
+    return IntegrityFlag(
+        "uniform_key_intervals",
+        f"intervals between {len(events)} keypresses are near-constant "
+        f"(variation {cv:.2f}, human {activity} is usually above {min_cv:g})",
+    )
+
+
 def timing_flags(
     events: Sequence[KeyEvent],
     raw_wpm: float,
@@ -381,16 +399,9 @@ def timing_flags(
                 f"raw speed {raw_wpm:.0f} wpm is above the {max_wpm:g} wpm plausibility limit",
             )
         )
-    if len(events) >= min_keys:
-        cv = key_interval_cv(events)
-        if cv is not None and cv < min_cv:
-            flags.append(
-                IntegrityFlag(
-                    "uniform_key_intervals",
-                    f"intervals between {len(events)} keypresses are near-constant "
-                    f"(variation {cv:.2f}, human typing is usually above {min_cv:g})",
-                )
-            )
+    uniform = uniform_interval_flag(events, min_cv=min_cv, min_keys=min_keys)
+    if uniform is not None:
+        flags.append(uniform)
     return flags
 
 
