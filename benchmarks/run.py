@@ -17,9 +17,12 @@ from pathlib import Path
 
 BENCHMARKS: dict[str, str] = {
     "grammar": "benchmarks.grammar",
+    "speech": "benchmarks.speech",
+    "autosave": "benchmarks.autosave",
     "ranking": "benchmarks.ranking",
 }
-"""Benchmark name -> module path (``benchmarks.<name>``) exposing ``run() -> str``."""
+"""Benchmark name -> module path (``benchmarks.<name>``) exposing ``run() -> str`` (or
+``run_bench() -> str`` where ``run`` is taken by the module's own command line)."""
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -35,7 +38,8 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"== {name}", flush=True)
         module = importlib.import_module(BENCHMARKS[name])
-        sections.append(getattr(module, "run_bench", getattr(module, "run", None))())
+        entry = getattr(module, "run_bench", None) or module.run
+        sections.append(entry())
     header = (
         "# Benchmarks\n\n"
         f"Produced by `make bench` (`python -m benchmarks.run {' '.join(argv)}`".rstrip()
