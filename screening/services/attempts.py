@@ -12,15 +12,13 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from screening.assessments import get_type
 from screening.assessments.base import AnswerError
-from screening.db import utcnow
+from screening.db import JSONType, UTCDateTime, utcnow
 from screening.models.attempt import Attempt, IntegrityEvent, Response
 from screening.models.candidate import Candidate
 from screening.models.job import Job
@@ -145,23 +143,33 @@ def save_answer(session: Session, attempt: Attempt, item_id: str, value: Any,
     if item_id not in known:
         raise AnswerError(f"Unknown question {item_id!r} for this test.")
     normalized = atype.validate_answer(attempt.answer_key, item_id, value)
-    now = utcnow()
-    values = {"attempt_id": attempt.id, "item_id": item_id, "value": {"v": normalized},
-              "client_seq": client_seq, "updated_at": now}
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Response).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Response.attempt_id, Response.item_id],
-        set_={"value": stmt.excluded.value, "client_seq": stmt.excluded.client_seq,
-              "updated_at": stmt.excluded.updated_at},
-        where=Response.client_seq < stmt.excluded.client_seq,
-    )
-    # RETURNING yields a row only when a row was inserted or updated (rowcount is not reliable
-    # for upserts: psycopg reports -1).
-    written = session.execute(stmt.returning(Response.id)).first() is not None
+    written = upsert_response(session, attempt.id, item_id, {"v": normalized}, client_seq)
     session.commit()
     return written
+
+
+UPSERT_RESPONSE = text(
+    "INSERT INTO responses (attempt_id, item_id, value, client_seq, updated_at) "
+    "VALUES (:attempt_id, :item_id, :value, :client_seq, :updated_at) "
+    "ON CONFLICT (attempt_id, item_id) DO UPDATE SET value = excluded.value, "
+    "client_seq = excluded.client_seq, updated_at = excluded.updated_at "
+    "WHERE responses.client_seq < excluded.client_seq "
+    "RETURNING id"
+).bindparams(bindparam("value", type_=JSONType), bindparam("updated_at", type_=UTCDateTime()))
+"""The autosave upsert, written once as SQL both PostgreSQL and SQLite (3.35+) accept, so it is
+compiled once per process (SQLAlchemy does not cache dialect ``insert().on_conflict_*``)."""
+
+
+def upsert_response(session: Session, attempt_id: int, item_id: str, value: dict[str, Any],
+                    client_seq: int) -> bool:
+    """Store ``value`` unless an equal or newer ``client_seq`` is stored; True when written.
+
+    RETURNING yields a row only when a row was inserted or updated (``rowcount`` is not
+    reliable for upserts: psycopg reports -1)."""
+    row = session.execute(UPSERT_RESPONSE, {
+        "attempt_id": attempt_id, "item_id": item_id, "value": value,
+        "client_seq": client_seq, "updated_at": utcnow()}).first()
+    return row is not None
 
 
 def answers_of(session: Session, attempt: Attempt) -> dict[str, Any]:

@@ -31,13 +31,25 @@ def issue_token(candidate: Candidate, ttl: timedelta = TOKEN_TTL) -> str:
     return token
 
 
+TOKEN_TOUCH_EVERY = timedelta(minutes=5)
+"""``last_used_at`` is refreshed at most this often, so autosaves do not each write the token."""
+
+
 def candidate_for_token(token: str) -> Candidate | None:
-    """The candidate an unexpired token belongs to, or None."""
-    row = db.session.scalar(select(InviteToken).where(InviteToken.token_hash == hash_token(token)))
-    if row is None or row.expires_at < utcnow():
+    """The candidate an unexpired token belongs to (one query), or None."""
+    row = db.session.execute(
+        select(InviteToken, Candidate)
+        .join(Candidate, Candidate.id == InviteToken.candidate_id)
+        .where(InviteToken.token_hash == hash_token(token))
+    ).first()
+    now = utcnow()
+    if row is None or row.InviteToken.expires_at < now:
         return None
-    row.last_used_at = utcnow()
-    return db.session.get(Candidate, row.candidate_id)
+    used = row.InviteToken.last_used_at
+    if used is None or now - used > TOKEN_TOUCH_EVERY:
+        row.InviteToken.last_used_at = now
+    candidate: Candidate = row.Candidate
+    return candidate
 
 
 def apply(job: Job, *, email: str, name: str, source: str = "apply_link") -> tuple[Candidate, bool]:

@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +38,7 @@ from screening.assessments import get_type
 from screening.assessments.voice import prompt_in_key
 from screening.config import Settings
 from screening.db import utcnow
-from screening.models.attempt import Attempt, Response
+from screening.models.attempt import Attempt
 from screening.models.job import Job
 from screening.models.score import SectionScore
 from screening.models.task import Task
@@ -335,19 +333,9 @@ def _save_prompt_score(session: Session, attempt: Attempt, sample: VoiceSample,
     """Keep the score as the prompt's saved answer when ``sample`` is its latest take."""
     if _takes_used(session, attempt, sample.prompt_id) != sample.take:
         return
-    values = {"attempt_id": attempt.id, "item_id": sample.prompt_id,
-              "value": {"v": score, "sample_id": sample.id, "take": sample.take},
-              "client_seq": sample.take, "updated_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Response).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Response.attempt_id, Response.item_id],
-        set_={"value": stmt.excluded.value, "client_seq": stmt.excluded.client_seq,
-              "updated_at": stmt.excluded.updated_at},
-        where=Response.client_seq < stmt.excluded.client_seq,
-    )
-    session.execute(stmt)
+    attempt_service.upsert_response(
+        session, attempt.id, sample.prompt_id,
+        {"v": score, "sample_id": sample.id, "take": sample.take}, sample.take)
 
 
 def score_section_if_complete(session: Session, attempt: Attempt) -> SectionScore | None:
