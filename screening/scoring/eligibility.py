@@ -19,6 +19,10 @@ Rules (``job.profile["knockouts"]``; a missing, empty, zero or false rule does n
 * ``min_download_mbps``: self-reported download speed in megabits per second (0-10000).
 
 The computer and operating system are recorded (``computer``) but no rule checks them.
+
+Measured connection: the eligibility page also measures download speed and latency against our
+own server (:func:`parse_measurement`). It never decides eligibility; see
+:func:`connection_flags` for why and for the review flags it can raise.
 """
 
 from __future__ import annotations
@@ -211,3 +215,83 @@ def evaluate(rules: Mapping[str, Any], answers: EligibilityAnswers) -> list[Knoc
             f"told us yours is {answers.download_mbps:g} Mbps.",
         ))
     return failures
+
+
+# --------------------------------------------------------------------------- measured connection
+
+MAX_MEASURED_LATENCY_MS = 60_000.0
+SLOW_FRACTION_OF_SELF_REPORT = 0.5
+"""A measurement below this fraction of the self-reported speed is flagged for review."""
+HIGH_LATENCY_MS = 300.0
+"""Round trips slower than this (median, ms) are flagged for review (voice calls suffer)."""
+
+
+@dataclass(frozen=True)
+class ConnectionMeasurement:
+    """What the eligibility page measured against our server (None = not measured).
+
+    ``download_mbps``: megabits per second (10^6 bit/s), 0-10000. ``latency_ms``: median round
+    trip of a tiny request in milliseconds, 0-60000.
+    """
+
+    download_mbps: float | None
+    latency_ms: float | None
+
+
+def _optional_number(text: str | None, maximum: float) -> float | None:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    if not 0 <= value <= maximum:  # refuses nan and inf too
+        return None
+    return round(value, 2)
+
+
+def parse_measurement(form: Mapping[str, str]) -> ConnectionMeasurement:
+    """Read the hidden fields ``measured_mbps`` and ``measured_latency_ms``.
+
+    They are filled by the page script, not typed by the applicant, so a missing or malformed
+    value never raises: it is recorded as not measured (None).
+    """
+    return ConnectionMeasurement(
+        download_mbps=_optional_number(form.get("measured_mbps"), MAX_DOWNLOAD_MBPS),
+        latency_ms=_optional_number(form.get("measured_latency_ms"), MAX_MEASURED_LATENCY_MS),
+    )
+
+
+def connection_flags(rules: Mapping[str, Any], answers: EligibilityAnswers,
+                     measured: ConnectionMeasurement) -> list[KnockoutFailure]:
+    """Review flags from the measured connection (never knockouts), as (code, message) pairs.
+
+    The knockout ``min_download_mbps`` is decided by the applicant's self-report alone
+    (:func:`evaluate`). The measurement runs between the applicant's browser and *our* server:
+    distance, routing, Wi-Fi and the server's own load all lower it, so it is not a measurement
+    of the applicant's home line and must not reject anyone automatically. It is stored and
+    shown to the recruiter, who may ask questions when it disagrees strongly:
+
+    * ``measured_below_minimum``: measured Mbps below the job's ``min_download_mbps``;
+    * ``measured_below_self_report``: measured Mbps below half the self-reported speed;
+    * ``high_latency``: median round trip above :data:`HIGH_LATENCY_MS`.
+
+    Nothing is flagged for a value that was not measured.
+    """
+    flags: list[KnockoutFailure] = []
+    mbps = measured.download_mbps
+    min_mbps = float(rules.get("min_download_mbps") or 0)
+    if mbps is not None and min_mbps > 0 and mbps < min_mbps:
+        flags.append(KnockoutFailure(
+            "measured_below_minimum",
+            f"Measured download {mbps:g} Mbps is below the job's minimum of {min_mbps:g} Mbps "
+            f"(self-reported {answers.download_mbps:g} Mbps)."))
+    if (mbps is not None and answers.download_mbps > 0
+            and mbps < SLOW_FRACTION_OF_SELF_REPORT * answers.download_mbps):
+        flags.append(KnockoutFailure(
+            "measured_below_self_report",
+            f"Measured download {mbps:g} Mbps is less than half the self-reported "
+            f"{answers.download_mbps:g} Mbps."))
+    if measured.latency_ms is not None and measured.latency_ms > HIGH_LATENCY_MS:
+        flags.append(KnockoutFailure(
+            "high_latency",
+            f"Measured round trip {measured.latency_ms:g} ms is above {HIGH_LATENCY_MS:g} ms."))
+    return flags

@@ -1,8 +1,9 @@
 /*
- * Test page script: autosave, offline retry, server-owned timer, integrity signals, typing log.
- * No framework, no CDN. Reads its settings from <script id="assessment-config">:
+ * Test page script: autosave, offline retry, server-owned timer, integrity signals, typing and
+ * ten-key keystroke logs. No framework, no CDN. Reads its settings from
+ * <script id="assessment-config">:
  *   {attemptId, section, remainingS, saveUrl ("__ITEM__" = item id), integrityUrl, submitUrl,
- *    hubUrl, seqs {item: last stored seq}, typingLog [{t, key}] | null}
+ *    hubUrl, seqs {item: last stored seq}, typingLog [{t, key}] | null, keyLog [{t, key}] | null}
  *
  * Autosave: each change is queued as {value, seq} per item (seq increases per item), kept in
  * localStorage until the server acknowledges it, and sent with PUT (debounced). Failed sends
@@ -10,6 +11,93 @@
  * already submitted (stop and go back to the hub); 422 = the answer is not valid (shown next to
  * the question).
  */
+/*
+ * Connection check of the eligibility page (a form with data-speedtest): a few pings to our
+ * server (median round trip in ms) and one or two downloads of random bytes (megabits per
+ * second), written into the hidden fields measured_latency_ms and measured_mbps. Submitting
+ * waits for the check at most SUBMIT_WAIT_MS; a failed check leaves the fields empty.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-speedtest]");
+  if (!form || !window.fetch || !window.performance) { return; }
+  var statusNode = document.getElementById("speedtest-status");
+  var pingUrl = form.getAttribute("data-ping-url");
+  var downloadUrl = form.getAttribute("data-download-url");
+  var PINGS = 5;
+  var FIRST_BYTES = 500000;
+  var SECOND_BYTES = 5000000;
+  var SUBMIT_WAIT_MS = 8000;
+  var done = false;
+  var waiters = [];
+
+  function say(text) { if (statusNode) { statusNode.textContent = text; } }
+  function bust(url) { return url + (url.indexOf("?") < 0 ? "?" : "&") + "r=" + Math.random(); }
+  function get(url) {
+    return fetch(bust(url), {cache: "no-store", credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.arrayBuffer();
+    });
+  }
+  function median(values) {
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+  function pings(left, times) {
+    if (left === 0) { return Promise.resolve(times); }
+    var started = performance.now();
+    return get(pingUrl).then(function () {
+      times.push(performance.now() - started);
+      return pings(left - 1, times);
+    });
+  }
+  function download(bytes) {
+    var started = performance.now();
+    return get(downloadUrl + "?bytes=" + bytes).then(function (body) {
+      var seconds = Math.max((performance.now() - started) / 1000, 0.001);
+      return {mbps: body.byteLength * 8 / seconds / 1e6, seconds: seconds};
+    });
+  }
+  function finish() {
+    done = true;
+    waiters.splice(0).forEach(function (fn) { fn(); });
+  }
+
+  get(pingUrl)  // warm up the connection; not counted
+    .then(function () { return pings(PINGS, []); })
+    .then(function (times) {
+      form.elements.measured_latency_ms.value = median(times).toFixed(1);
+      return download(FIRST_BYTES);
+    })
+    .then(function (first) {
+      // A fast first download says little (start-up dominates): measure a larger one.
+      return first.seconds < 1 ? download(SECOND_BYTES) : first;
+    })
+    .then(function (result) {
+      form.elements.measured_mbps.value = result.mbps.toFixed(2);
+      say("Connection check done: about " + Math.round(result.mbps) + " Mbps download, "
+          + Math.round(parseFloat(form.elements.measured_latency_ms.value)) + " ms round trip "
+          + "to our server. This is for information only.");
+      finish();
+    })
+    .catch(function () {
+      say("The connection check could not finish; that is fine, you can continue.");
+      finish();
+    });
+
+  form.addEventListener("submit", function (event) {
+    if (done) { return; }
+    event.preventDefault();
+    say("Finishing the connection check…");
+    var sent = false;
+    var send = function () { if (!sent) { sent = true; form.submit(); } };
+    waiters.push(send);
+    window.setTimeout(send, SUBMIT_WAIT_MS);
+  });
+}());
+
 (function () {
   "use strict";
 
@@ -323,5 +411,98 @@
     box.addEventListener("paste", function (event) { event.preventDefault(); });
     box.addEventListener("drop", function (event) { event.preventDefault(); });
     box.addEventListener("cut", function (event) { event.preventDefault(); });
+    // Leaving or reloading the page: keys not queued yet go to localStorage at once.
+    window.addEventListener("pagehide", function () { if (typingTimer) { typingFlush(); } });
+  }
+
+  /* ------------------------------------------------------------------ ten-key capture */
+  // Keys 0-9 and "." append to the current entry, Backspace removes its last character, Enter
+  // submits it (the server replays the same log: screening/scoring/tenkey.py). The input shows
+  // the current entry; the list shows what was keyed for each number.
+  var keypad = document.querySelector("[data-tenkey-item]");
+  if (keypad) {
+    var tenkeyItem = keypad.getAttribute("data-tenkey-item");
+    var keypadLimitMs = parseFloat(keypad.getAttribute("data-time-limit-s")) * 1000;
+    var keypadTimeNode = document.getElementById("tenkey-time");
+    var currentNode = document.getElementById("tenkey-current");
+    var keypadStartKey = storeKey + ":typing-start";
+    var pendingKeys = store.pending[tenkeyItem];
+    var keys = (pendingKeys && Array.isArray(pendingKeys.value)) ? pendingKeys.value
+      : (Array.isArray(config.keyLog) ? config.keyLog : []);
+    var keypadStartedAt = parseFloat(window.localStorage.getItem(keypadStartKey) || "0");
+    if (keys.length && !keypadStartedAt) {
+      keypadStartedAt = Date.now() - keys[keys.length - 1].t;
+    }
+    var keypadTimer = null;
+    var rows = document.querySelectorAll("[data-keyed]");
+
+    var showEntries = function () {
+      var entries = [];
+      var buffer = "";
+      keys.forEach(function (e) {
+        if (e.key === "Enter") { entries.push(buffer); buffer = ""; }
+        else if (e.key === "Backspace") { buffer = buffer.slice(0, -1); }
+        else { buffer += e.key; }
+      });
+      Array.prototype.forEach.call(rows, function (node, index) {
+        node.textContent = index < entries.length ? "→ " + (entries[index] || "(empty)") : "";
+        node.parentNode.classList.toggle("current", index === entries.length);
+      });
+      keypad.value = buffer;
+      if (currentNode) { currentNode.textContent = String(Math.min(entries.length + 1, rows.length)); }
+    };
+    showEntries();
+
+    var keypadElapsed = function () { return keypadStartedAt ? Date.now() - keypadStartedAt : 0; };
+    var keypadTimeUp = function () { return keypadStartedAt && keypadElapsed() >= keypadLimitMs; };
+    var showKeypadTime = function () {
+      if (!keypadTimeNode) { return; }
+      if (!keypadStartedAt) {
+        keypadTimeNode.textContent = "Your keying time starts with your first key.";
+        return;
+      }
+      var left = Math.max(0, Math.ceil((keypadLimitMs - keypadElapsed()) / 1000));
+      keypadTimeNode.textContent = "Keying time left: " + left + " s";
+      if (left === 0) {
+        keypad.readOnly = true;
+        keypadTimeNode.textContent = "Keying time is over. Submit the test when you are ready.";
+      }
+    };
+    showKeypadTime();
+    window.setInterval(showKeypadTime, 500);
+
+    typingFlush = function () {
+      window.clearTimeout(keypadTimer);
+      keypadTimer = null;
+      queue(tenkeyItem, keys.slice(), true);
+    };
+
+    keypad.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || closed) {
+        if (event.key === "v" || event.key === "V") { event.preventDefault(); }
+        return;
+      }
+      var key = event.key;
+      if (event.code === "NumpadDecimal") { key = "."; }  // "," on some keyboard layouts
+      if (!/^[0-9.]$/.test(key) && key !== "Enter" && key !== "Backspace") {
+        if (key.length === 1) { event.preventDefault(); }  // other characters are not keyed
+        return;  // Tab, arrows, Shift... keep their normal behaviour
+      }
+      event.preventDefault();  // the log is the truth: the box shows what the log says
+      if (keypadTimeUp()) { return; }
+      var now = Date.now();
+      if (!keypadStartedAt) {
+        keypadStartedAt = now;
+        window.localStorage.setItem(keypadStartKey, String(keypadStartedAt));
+      }
+      keys.push({t: now - keypadStartedAt, key: key});
+      showEntries();
+      if (!keypadTimer) {
+        keypadTimer = window.setTimeout(function () { keypadTimer = null; typingFlush(); }, 1500);
+      }
+    });
+    keypad.addEventListener("paste", function (event) { event.preventDefault(); });
+    keypad.addEventListener("drop", function (event) { event.preventDefault(); });
+    window.addEventListener("pagehide", function () { if (keypadTimer) { typingFlush(); } });
   }
 }());

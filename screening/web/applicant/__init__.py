@@ -9,7 +9,8 @@ per test section. The token in the URL is the applicant's credential, so:
   (which a cross-site form cannot send).
 
 Modules: :mod:`.access` (token, gates, section states), :mod:`.pages` (HTML views),
-:mod:`.api` (JSON views), :mod:`.consent_texts` (the consent documents).
+:mod:`.api` (JSON views), :mod:`.speedtest` (connection test of the eligibility page),
+:mod:`.consent_texts` (the consent documents).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def _private_headers(response: Response) -> Response:
 # The view modules register their routes on ``bp``; imported last because they import ``bp``.
 from . import api as api  # noqa: E402
 from . import pages as pages  # noqa: E402
+from . import speedtest as speedtest  # noqa: E402
 
 
 @bp.record_once
@@ -41,4 +43,4 @@ def _exempt_json_views(state: BlueprintSetupState) -> None:
             csrf.exempt(view)
 
 
-__all__ = ["bp", "pages", "api"]
+__all__ = ["bp", "pages", "api", "speedtest"]

@@ -19,8 +19,8 @@ from screening.services import consents as consent_service
 from screening.services import eligibility as eligibility_service
 from screening.web.applicant.consent_texts import documents
 
-WEB_SECTIONS = ("typing", "grammar", "math")
-"""Sections taken on the pages of this package (voice and ten-key have their own pages)."""
+WEB_SECTIONS = ("typing", "grammar", "math", "tenkey")
+"""Sections taken on the pages of this package (voice has its own recorder page)."""
 
 INVALID_LINK = ("This link is not valid or has expired. Ask the recruiter for a new "
                 "invitation.")
@@ -40,7 +40,9 @@ class Applicant:
 
 @dataclass(frozen=True)
 class SectionState:
-    """A section as the hub shows it: ``state`` is not_started | in_progress | submitted."""
+    """A section as the hub shows it: ``state`` is not_started | in_progress | submitted;
+    ``time_limit_s`` is the started attempt's own limit, else the limit a start would get now
+    (profile limit × the candidate's current accommodation factor)."""
 
     section: str
     title: str
@@ -115,11 +117,15 @@ def section_states(session: Session, applicant: Applicant) -> list[SectionState]
             title = get_type(section).title
         except LookupError:
             title = section.capitalize()
+        if attempt is not None:  # started: the limit it started with (extra time included)
+            limit_s = int((attempt.deadline_at - attempt.started_at).total_seconds())
+        else:  # not started: the limit it would get now
+            limit_s = int(float(cfg.get("time_limit_s", 600))
+                          * float(applicant.candidate.accommodation_factor or 1.0))
         states.append(SectionState(
             section=section,
             title=title,
-            time_limit_s=int(float(cfg.get("time_limit_s", 600))
-                             * float(applicant.candidate.accommodation_factor or 1.0)),
+            time_limit_s=limit_s,
             state=attempt_state(attempt),
             on_web=section in WEB_SECTIONS,
             remaining_s=remaining_seconds(attempt) if attempt is not None

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from screening.assessments.answers import format_clock
 from screening.db import db
+from screening.models.candidate import Candidate
 from screening.models.job import Job
 from screening.scoring.eligibility import COMPUTERS, US_STATES, min_age_rule
 from screening.services import attempts as attempt_service
@@ -34,6 +35,9 @@ from screening.web.applicant.access import (
     section_states,
 )
 from screening.web.applicant.consent_texts import consent_texts, documents
+
+SECTION_LABELS = {"tenkey": "ten-key"}
+"""How a section key is written in page text when it differs from the key."""
 
 
 def _open_job(slug: str) -> Job:
@@ -81,9 +85,11 @@ def hub(token: str) -> ResponseReturnValue:
         db.session.commit()
         return redirect(url_for("applicant.consents", token=token))
     states = section_states(db.session, applicant)
+    requests = consent_service.accommodation_requests(db.session, applicant.candidate)
     db.session.commit()
     return render_template("applicant/hub.html", applicant=applicant, job=applicant.job,
-                           candidate=applicant.candidate, sections=states, token=token)
+                           candidate=applicant.candidate, sections=states, token=token,
+                           requests=requests)
 
 
 @bp.route("/a/<token>/eligibility", methods=["GET", "POST"])
@@ -151,6 +157,26 @@ def alternative(token: str) -> ResponseReturnValue:
     return redirect(url_for(back, token=token))
 
 
+@bp.post("/a/<token>/extra-time")
+def extra_time(token: str) -> ResponseReturnValue:
+    """The applicant asks for extra time (an accommodation distinct from an alternative
+    process); a recruiter decides and grants a factor on the scorecard page."""
+    applicant = load(token)
+    consent_service.request_extra_time(db.session, applicant.candidate,
+                                       note=request.form.get("note", ""))
+    db.session.commit()
+    flash("Your request for extra time was sent to the recruiter. Extra time they grant applies "
+          "to the tests you start afterwards, so you may wait before starting a test.")
+    return redirect(url_for("applicant.hub", token=token))
+
+
+@bp.app_template_global("accommodation_requests")
+def _accommodation_requests(candidate: Candidate) -> list[str]:
+    """Template helper (also used by the recruiter's scorecard page): what ``candidate`` asked
+    for, sorted (``alternative``, ``extra_time``)."""
+    return sorted(consent_service.accommodation_requests(db.session, candidate))
+
+
 def _display_value(item: dict[str, Any], value: Any) -> Any:
     """A saved (normalized) answer as the input shows it again after a reload."""
     if value is None:
@@ -185,7 +211,8 @@ def section_page(token: str, section: str) -> ResponseReturnValue:
     db.session.commit()  # an overdue attempt was just submitted
     cfg = applicant.job.profile["sections"][section]
     context: dict[str, Any] = {"applicant": applicant, "job": applicant.job, "token": token,
-                               "section": section, "cfg": cfg}
+                               "section": section, "cfg": cfg,
+                               "label": SECTION_LABELS.get(section, section)}
     if attempt is None:
         limit = float(cfg.get("time_limit_s", 600)) * float(
             applicant.candidate.accommodation_factor or 1.0)
@@ -208,6 +235,7 @@ def section_page(token: str, section: str) -> ResponseReturnValue:
         "hubUrl": url_for("applicant.hub", token=token),
         "seqs": {item_id: row["seq"] for item_id, row in saved.items()},
         "typingLog": saved.get("t1", {}).get("value") if section == "typing" else None,
+        "keyLog": saved.get("k1", {}).get("value") if section == "tenkey" else None,
     }
     return render_template(f"applicant/section_{section}.html", attempt=attempt, items=items,
                            values=values, config=config, **context)

@@ -30,6 +30,7 @@ from screening.models.attempt import Attempt
 from screening.models.candidate import STAGES, Candidate, Note
 from screening.models.job import Job
 from screening.models.voice import VoiceSample
+from screening.services import consents as consent_service
 from screening.services import exports, ranking_queries
 from screening.services.audit import record
 from screening.services.candidates_stage import change_stage
@@ -205,3 +206,30 @@ def candidate_audio(candidate_id: int, sample_id: int) -> Response:
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@bp.post("/candidates/<int:candidate_id>/accommodation")
+def candidate_accommodation(candidate_id: int) -> Response:
+    """Grant extra time: form field ``factor`` = 1, 1.25, 1.5 or 2 (1 = none). Editors only
+    (viewers 403; another organization's candidate 404). Applies to tests started afterwards;
+    audited as ``candidate.accommodation_granted``."""
+    candidate = get_candidate_or_404(candidate_id)
+    require_editor()
+    raw = request.form.get("factor", "")
+    try:
+        factor = float(raw)
+        changed = consent_service.grant_extra_time(db.session, candidate, factor,
+                                                   user_id=current_user.id)
+    except ValueError:  # not a number, or not an allowed factor (ServiceError)
+        abort(400, description=f"Extra time must be ×1, ×1.25, ×1.5 or ×2; got {raw!r}.")
+    db.session.commit()
+    if not changed:
+        flash(f"{candidate.name} already has extra time ×{factor:g}.")
+    elif factor == 1.0:
+        flash(f"Extra time removed for {candidate.name}; tests started from now on use the "
+              "standard time limits.")
+    else:
+        flash(f"Extra time ×{factor:g} granted to {candidate.name}; it applies to the tests "
+              "they start from now on (tests already started keep their time).")
+    return redirect(url_for("recruiter.candidate_detail", candidate_id=candidate.id)
+                    + "#accommodations")

@@ -7,9 +7,6 @@ back online, answer errors shown next to the question, paste blocking and report
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,43 +18,12 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import select
 
-from screening.db import Base, db
+from screening.db import db
 from screening.models.attempt import Attempt, IntegrityEvent, Response
-from tests.browser import LiveServer, chrome
-from tests.conftest import build_app, close_app
+from tests.browser import wait_for
 from tests.integration.applicant.helpers import ready_applicant, start
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    """The app on SQLite served on a free local port; yields (app, base URL)."""
-    import screening.models  # noqa: F401
-
-    app = build_app(tmp_path, f"sqlite:///{tmp_path / 'browser.db'}")
-    Base.metadata.create_all(app.extensions["screening.db"].engine)
-    with LiveServer(app) as site:
-        yield app, site.url
-    close_app(app)
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    with chrome(tmp_path / "chrome") as driver:
-        yield driver
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, message: str = "") -> Any:
-    """Poll ``predicate`` every 100 ms until it returns something truthy; fail after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {message or predicate}")
-        time.sleep(0.1)
 
 
 def set_offline(driver: webdriver.Chrome, offline: bool) -> None:
