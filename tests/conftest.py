@@ -187,3 +187,25 @@ def login(client: FlaskClient, email: str, password: str = factories.PASSWORD) -
         "/login",
         data={"email": email, "password": password, "csrf_token": csrf_token(page.text)},
     )
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """A headless Debian Chromium driven by Selenium (see tests/browser.py)."""
+    from tests.browser import chrome
+
+    with chrome(tmp_path / "chrome") as driver:
+        yield driver
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+    """The embedded app (SQLite, in-process jobs) on a real HTTP server; (app, base URL)."""
+    import screening.models  # noqa: F401
+    from tests.browser import LiveServer
+
+    application = build_app(tmp_path, f"sqlite:///{tmp_path / 'live.db'}")
+    Base.metadata.create_all(application.extensions["screening.db"].engine)
+    with LiveServer(application) as site:
+        yield application, site.url
+    close_app(application)

@@ -5,9 +5,6 @@ provider's webhooks arrive."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import requests
 from flask import Flask
@@ -22,16 +19,9 @@ from screening.background_checks.checkr_stub import ServerThread, create_app
 from screening.db import db
 from screening.models.background_check import BackgroundCheck
 from tests import factories
-from tests.browser import chrome
 from tests.integration.background_checks.conftest import make_world
 
 API_KEY = "ck_test_browser_51d2"
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    with chrome(tmp_path / "chrome") as driver:
-        yield driver
 
 
 def _text(driver: webdriver.Chrome, css: str) -> str:

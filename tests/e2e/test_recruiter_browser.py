@@ -9,9 +9,7 @@ import io
 import math
 import struct
 import wave
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -28,7 +26,7 @@ from screening.models.score import SectionScore
 from screening.models.voice import VoiceSample
 from screening.speech.audio import store_original
 from tests import factories
-from tests.browser import LiveServer, chrome
+from tests.browser import LiveServer
 from tests.integration.recruiter.conftest import scored_candidate
 
 
@@ -42,12 +40,6 @@ def _tone_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
             struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate)))
             for i in range(int(seconds * rate))))
     return buffer.getvalue()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    with chrome(tmp_path / "chrome") as driver:
-        yield driver
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
