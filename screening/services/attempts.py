@@ -124,17 +124,38 @@ def _check_open(attempt: Attempt) -> None:
                             "accepted. Your saved answers were submitted.")
 
 
+class AttemptNotStarted(ServiceError):
+    """No attempt of that section yet; maps to HTTP 409."""
+
+
+def save_answer_for(session: Session, candidate: Candidate, section: str, item_id: str,
+                    value: Any, client_seq: int) -> tuple[bool, Attempt]:
+    """The autosave use case in one transaction: lock the candidate's attempt at ``section``,
+    then :func:`save_answer`. Raises :class:`AttemptNotStarted`. Commits."""
+    attempt = session.scalar(
+        select(Attempt)
+        .where(Attempt.candidate_id == candidate.id, Attempt.section == section)
+        .with_for_update()
+    )
+    if attempt is None:
+        session.rollback()
+        raise AttemptNotStarted("Start this test before saving answers.")
+    return save_answer(session, attempt, item_id, value, client_seq, locked=True), attempt
+
+
 def save_answer(session: Session, attempt: Attempt, item_id: str, value: Any,
-                client_seq: int) -> bool:
+                client_seq: int, *, locked: bool = False) -> bool:
     """Autosave one answer (idempotent). Returns False when a newer save already exists.
 
     ``client_seq`` is the browser's increasing counter for this item: a retried or reordered PUT
-    with a lower or equal number never overwrites a newer answer. Commits.
+    with a lower or equal number never overwrites a newer answer. ``locked``: the caller already
+    holds the attempt's row lock in this transaction. Commits.
     """
     # Lock the attempt row: a save and a submit of the same attempt run one after the other, so
     # an answer acknowledged as saved is always part of the scored answers. Also re-reads the
     # status in case another request submitted the attempt meanwhile.
-    session.refresh(attempt, with_for_update=True)
+    if not locked:
+        session.refresh(attempt, with_for_update=True)
     if close_if_overdue(session, attempt):
         session.commit()
     _check_open(attempt)

@@ -35,11 +35,12 @@ TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 """``last_used_at`` is refreshed at most this often, so autosaves do not each write the token."""
 
 
-def candidate_for_token(token: str) -> Candidate | None:
-    """The candidate an unexpired token belongs to (one query), or None."""
+def applicant_for_token(token: str) -> tuple[Candidate, Job] | None:
+    """The candidate an unexpired token belongs to and their job (one query), or None."""
     row = db.session.execute(
-        select(InviteToken, Candidate)
+        select(InviteToken, Candidate, Job)
         .join(Candidate, Candidate.id == InviteToken.candidate_id)
+        .join(Job, Job.id == Candidate.job_id)
         .where(InviteToken.token_hash == hash_token(token))
     ).first()
     now = utcnow()
@@ -48,8 +49,13 @@ def candidate_for_token(token: str) -> Candidate | None:
     used = row.InviteToken.last_used_at
     if used is None or now - used > TOKEN_TOUCH_EVERY:
         row.InviteToken.last_used_at = now
-    candidate: Candidate = row.Candidate
-    return candidate
+    return row.Candidate, row.Job
+
+
+def candidate_for_token(token: str) -> Candidate | None:
+    """The candidate an unexpired token belongs to, or None."""
+    found = applicant_for_token(token)
+    return found[0] if found else None
 
 
 def apply(job: Job, *, email: str, name: str, source: str = "apply_link") -> tuple[Candidate, bool]:

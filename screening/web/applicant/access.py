@@ -9,7 +9,7 @@ from flask import abort
 from sqlalchemy.orm import Session
 
 from screening.assessments import get_type
-from screening.db import db, utcnow
+from screening.db import utcnow
 from screening.models.attempt import Attempt
 from screening.models.candidate import Candidate
 from screening.models.job import SECTIONS, Job
@@ -54,12 +54,10 @@ class SectionState:
 
 def load(token: str) -> Applicant:
     """The applicant of ``token``; 404 for unknown or expired tokens."""
-    candidate = candidate_service.candidate_for_token(token)
-    if candidate is None:
+    found = candidate_service.applicant_for_token(token)
+    if found is None:
         abort(404, description=INVALID_LINK)
-    job = db.session.get(Job, candidate.job_id)
-    if job is None:  # pragma: no cover - foreign key
-        abort(404, description=INVALID_LINK)
+    candidate, job = found
     return Applicant(token, candidate, job)
 
 
@@ -72,6 +70,16 @@ def next_step(session: Session, applicant: Applicant) -> str | None:
     if consent_service.missing_consents(session, applicant.candidate, documents()):
         return "consents"
     return None
+
+
+def require_may_continue(applicant: Applicant) -> None:
+    """403 for knocked-out or not yet eligible applicants, without the consents query: for
+    requests on an attempt that exists, since an attempt is only started once every consent
+    was given (the autosave path, called on every keystroke pause)."""
+    if not eligibility_service.is_answered(applicant.candidate):
+        abort(403, description=STEPS_FIRST)
+    if applicant.candidate.knocked_out:
+        abort(403, description=KNOCKED_OUT)
 
 
 def require_tests_allowed(session: Session, applicant: Applicant) -> None:

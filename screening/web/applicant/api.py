@@ -29,6 +29,7 @@ from screening.web.applicant.access import (
     Applicant,
     load,
     remaining_seconds,
+    require_may_continue,
     require_tests_allowed,
     require_web_section,
 )
@@ -88,11 +89,14 @@ def save_answer(token: str, section: str, item_id: str) -> ResponseReturnValue:
         return _error(400, "bad_request", "seq must be a whole number from 0 to 2147483647.")
     if "value" not in body:
         return _error(400, "bad_request", "The body needs a value.")
-    _applicant, attempt = _open_attempt(token, section)
-    if attempt is None:
-        return _error(409, "not_started", "Start this test before saving answers.")
+    applicant = load(token)
+    require_may_continue(applicant)  # consents were checked when the attempt was started
+    require_web_section(applicant.job, section)
     try:
-        saved = attempt_service.save_answer(db.session, attempt, item_id, body["value"], seq)
+        saved, attempt = attempt_service.save_answer_for(
+            db.session, applicant.candidate, section, item_id, body["value"], seq)
+    except attempt_service.AttemptNotStarted as exc:
+        return _error(409, "not_started", str(exc))
     except attempt_service.AttemptClosed as exc:
         db.session.commit()
         return _error(409, "attempt_closed", str(exc))
