@@ -11,9 +11,11 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from screening.assessments.answers import format_clock
 from screening.db import db
+from screening.models.background_check import BackgroundCheck
 from screening.models.candidate import Candidate
 from screening.models.job import Job
 from screening.scoring.eligibility import COMPUTERS, US_STATES, min_age_rule
@@ -86,10 +88,25 @@ def hub(token: str) -> ResponseReturnValue:
         return redirect(url_for("applicant.consents", token=token))
     states = section_states(db.session, applicant)
     requests = consent_service.accommodation_requests(db.session, applicant.candidate)
+    show_check = background_check_due(db.session, applicant.candidate)
     db.session.commit()
     return render_template("applicant/hub.html", applicant=applicant, job=applicant.job,
                            candidate=applicant.candidate, sections=states, token=token,
-                           requests=requests)
+                           requests=requests, show_background_check=show_check)
+
+
+BACKGROUND_CHECK_STAGES = ("interview", "offer", "hired")
+"""Stages at which employers usually ask for a background check."""
+
+
+def background_check_due(session: Session, candidate: Candidate) -> bool:
+    """Whether the hub links to the background-check documents: a check exists for the
+    candidate, or they reached a stage where employers usually ask for one."""
+    if candidate.stage in BACKGROUND_CHECK_STAGES:
+        return True
+    return session.scalar(
+        select(BackgroundCheck.id).where(BackgroundCheck.candidate_id == candidate.id).limit(1)
+    ) is not None
 
 
 @bp.route("/a/<token>/eligibility", methods=["GET", "POST"])
