@@ -42,8 +42,8 @@ def main(argv: list[str]) -> int:
         sections.append(entry())
     header = (
         "# Benchmarks\n\n"
-        f"Produced by `make bench` (`python -m benchmarks.run {' '.join(argv)}`".rstrip()
-        + f") on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"Produced by `make bench` (`{' '.join(['python -m benchmarks.run', *argv])}`)"
+        + f" on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.\n"
         "Numbers compare within one run; this machine is shared and noisy.\n\n"
     )
