@@ -28,6 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+run: export SCREENING_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/screening db upgrade
 	$(BIN)/screening seed-demo
