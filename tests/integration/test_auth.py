@@ -89,3 +89,22 @@ def test_session_cookie_flags(app: Flask, client: FlaskClient) -> None:
     cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_login_limit_is_shared_through_redis(rq_app: Flask, tmp_path) -> None:
+    """With Redis configured the failed-login count lives there, so every web process sees it:
+    five failures on one app instance, then the sixth attempt on another instance is 429."""
+    from tests.conftest import build_app
+
+    redis_url = rq_app.config["SCREENING"].redis_url
+    with rq_app.app_context():
+        email = factories.user(factories.org()).email
+    first = rq_app.test_client()
+    codes = [login(first, email, f"bad-password-{i}").status_code for i in range(5)]
+    assert codes == [401] * 5
+    other_process = build_app(tmp_path / "second", rq_app.config["SQLALCHEMY_DATABASE_URI"],
+                              redis_url=redis_url)
+    try:
+        assert login(other_process.test_client(), email, "bad-password-6").status_code == 429
+    finally:
+        other_process.extensions["screening.db"].dispose()
