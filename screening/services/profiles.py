@@ -23,10 +23,9 @@ from screening.models.candidate import Candidate
 from screening.models.job import SECTIONS, Job
 from screening.models.score import Scorecard, SectionScore
 from screening.queues import enqueue
-from screening.scoring.composite import RecommendationCutoffs, build_scorecard
 from screening.scoring.eligibility import US_STATES
 from screening.services.orgs import ServiceError
-from screening.services.scorecards import profile_weights, rerank_job
+from screening.services.scorecards import JobRules, rerank_job, store_card
 
 TIME_LIMIT_RANGE_S = (30, 7200)
 WEIGHT_TOLERANCE = 0.01
@@ -158,10 +157,7 @@ def recompute_job(session: Session, job_id: int, batch: int = 500) -> int:
     job = session.get(Job, job_id)
     if job is None:
         return 0
-    weights, thresholds = profile_weights(job.profile)
-    cutoff_values = job.profile.get("cutoffs", {"advance": 75, "review": 55})
-    cutoffs = RecommendationCutoffs(float(cutoff_values["advance"]),
-                                    float(cutoff_values["review"]))
+    rules = JobRules.of(job)
     scored = select(SectionScore.candidate_id)
     carded = select(Scorecard.candidate_id)
     candidates = session.scalars(
@@ -178,8 +174,7 @@ def recompute_job(session: Session, job_id: int, batch: int = 500) -> int:
         for s in session.execute(select(SectionScore.candidate_id, SectionScore.section,
                                         SectionScore.score)
                                  .where(SectionScore.candidate_id.in_(ids))):
-            if s.section in weights:
-                scores[s.candidate_id][s.section] = s.score
+            scores[s.candidate_id][s.section] = s.score
         flags: dict[int, set[str]] = {i: set() for i in ids}
         for f in session.execute(select(Attempt.candidate_id, IntegrityEvent.kind)
                                  .join(Attempt, Attempt.id == IntegrityEvent.attempt_id)
@@ -188,21 +183,8 @@ def recompute_job(session: Session, job_id: int, batch: int = 500) -> int:
         cards = {row.candidate_id: row for row in session.scalars(
             select(Scorecard).where(Scorecard.candidate_id.in_(ids)))}
         for candidate in chunk:
-            card = build_scorecard(
-                scores[candidate.id], weights, thresholds, cutoffs=cutoffs,
-                knockout_failures=list((candidate.knockout_reasons or {}).get("reasons", [])),
-                integrity_flags=sorted(flags[candidate.id]),
-            )
-            row = cards.get(candidate.id)
-            if row is None:
-                row = Scorecard(candidate_id=candidate.id, org_id=candidate.org_id, job_id=job_id)
-                session.add(row)
-            row.composite = card.composite
-            row.recommendation = card.recommendation
-            row.complete = card.complete
-            row.flagged = card.flagged
-            row.explanation = card.to_dict()
-            row.computed_at = utcnow()
+            card = rules.card(candidate, scores[candidate.id], flags[candidate.id])
+            store_card(session, cards.get(candidate.id), candidate, card)
             written += 1
         session.flush()
     rerank_job(session, job_id)
