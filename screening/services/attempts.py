@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from screening.assessments import get_type
-from screening.assessments.base import AnswerError
+from screening.assessments.base import AnswerError, SectionResult
 from screening.db import JSONType, UTCDateTime, utcnow
 from screening.models.attempt import Attempt, IntegrityEvent, Response
 from screening.models.candidate import Candidate
@@ -236,10 +236,22 @@ def submit_attempt(session: Session, attempt: Attempt, *, auto: bool = False) ->
     for flag in result.flags:
         session.add(IntegrityEvent(attempt_id=attempt.id, kind=flag.code,
                                    detail={"message": flag.message}))
+    score = store_section_result(session, attempt.candidate_id, attempt.section, result)
+    if attempt.section == "grammar" and attempt.answer_key.get("writing"):
+        from screening.services.grammar_checks import request_check
+
+        request_check(session, attempt.candidate_id, "writing", attempt.id)
+    after_section_scored(session, attempt.candidate_id)
+    return score
+
+
+def store_section_result(session: Session, candidate_id: int, section: str,
+                         result: SectionResult) -> SectionScore:
+    """Upsert the candidate's ``section`` score from an assessment type's result. Flushes."""
     score = session.scalar(select(SectionScore).where(
-        SectionScore.candidate_id == attempt.candidate_id, SectionScore.section == attempt.section))
+        SectionScore.candidate_id == candidate_id, SectionScore.section == section))
     if score is None:
-        score = SectionScore(candidate_id=attempt.candidate_id, section=attempt.section)
+        score = SectionScore(candidate_id=candidate_id, section=section)
         session.add(score)
     score.status = "scored"
     score.score = result.score
@@ -248,11 +260,6 @@ def submit_attempt(session: Session, attempt: Attempt, *, auto: bool = False) ->
     score.flags = {"flags": [{"code": f.code, "message": f.message} for f in result.flags]}
     score.computed_at = utcnow()
     session.flush()
-    if attempt.section == "grammar" and attempt.answer_key.get("writing"):
-        from screening.services.grammar_checks import request_check
-
-        request_check(session, attempt.candidate_id, "writing", attempt.id)
-    after_section_scored(session, attempt.candidate_id)
     return score
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from screening.db import utcnow
 from screening.grammar import check_and_score
 from screening.models.attempt import Attempt, Response
-from screening.models.score import GrammarCheck, SectionScore
+from screening.models.score import GrammarCheck
 from screening.models.voice import VoiceSample
 from screening.queues import enqueue
 from screening.scoring.grammar import Mode
@@ -90,7 +90,11 @@ def run_check(session: Session, check_id: int) -> GrammarCheck | None:
 def _rescore_grammar_section(session: Session, row: GrammarCheck) -> None:
     """Blend the writing score into the grammar section score and queue the scorecard."""
     from screening.assessments import get_type
-    from screening.services.attempts import after_section_scored, answers_of
+    from screening.services.attempts import (
+        after_section_scored,
+        answers_of,
+        store_section_result,
+    )
 
     attempt = session.get(Attempt, row.source_id)
     if attempt is None or attempt.status != "scored":
@@ -98,15 +102,5 @@ def _rescore_grammar_section(session: Session, row: GrammarCheck) -> None:
     grammar_type: Any = get_type("grammar")
     result = grammar_type.score(attempt.answer_key, answers_of(session, attempt),
                                 writing_score=row.score)
-    section = session.scalar(select(SectionScore).where(
-        SectionScore.candidate_id == attempt.candidate_id, SectionScore.section == "grammar"))
-    if section is None:
-        section = SectionScore(candidate_id=attempt.candidate_id, section="grammar")
-        session.add(section)
-    section.status = "scored"
-    section.score = result.score
-    section.metrics = result.raw
-    section.explanation = result.explanation
-    section.computed_at = utcnow()
-    session.flush()
+    store_section_result(session, attempt.candidate_id, "grammar", result)
     after_section_scored(session, attempt.candidate_id)

@@ -354,17 +354,6 @@ def score_section_if_complete(session: Session, attempt: Attempt) -> SectionScor
         return None
     result = get_type(SECTION).score(attempt.answer_key,
                                      attempt_service.answers_of(session, attempt))
-    score = session.scalar(select(SectionScore).where(
-        SectionScore.candidate_id == attempt.candidate_id, SectionScore.section == SECTION))
-    if score is None:
-        score = SectionScore(candidate_id=attempt.candidate_id, section=SECTION)
-        session.add(score)
-    score.status = "scored"
-    score.score = result.score
-    score.metrics = result.raw
-    score.explanation = result.explanation
-    score.flags = {"flags": [{"code": f.code, "message": f.message} for f in result.flags]}
-    score.computed_at = utcnow()
-    session.flush()
+    score = attempt_service.store_section_result(session, attempt.candidate_id, SECTION, result)
     attempt_service.after_section_scored(session, attempt.candidate_id)
     return score
