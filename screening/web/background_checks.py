@@ -34,7 +34,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -59,6 +58,7 @@ from screening.models.org import User
 from screening.services import background_checks as service
 from screening.services.audit import record
 from screening.services.candidates import candidate_for_token
+from screening.web.csrf import exempt_from_csrf
 from screening.web.scoping import get_candidate_or_404, require_editor
 
 bp = Blueprint("background_checks", __name__)
@@ -305,8 +305,4 @@ def checkr_webhook() -> ResponseReturnValue:
     return jsonify(received=True), 200
 
 
-@bp.record_once
-def _exempt_webhook(state: BlueprintSetupState) -> None:
-    csrf = state.app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(checkr_webhook)
+exempt_from_csrf(bp, checkr_webhook)

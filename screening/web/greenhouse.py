@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -33,15 +32,12 @@ from screening.services import api_keys
 from screening.services import greenhouse as service
 from screening.services.greenhouse import GreenhouseError
 from screening.services.orgs import ServiceError
+from screening.web.csrf import exempt_from_csrf
 
 bp = Blueprint("greenhouse", __name__, url_prefix="/greenhouse")
 
 
-@bp.record_once
-def _exempt_from_csrf(state: BlueprintSetupState) -> None:
-    csrf = state.app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(bp)
+exempt_from_csrf(bp)
 
 
 @bp.after_request

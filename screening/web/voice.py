@@ -19,7 +19,6 @@ limit in MB in the message); 415 not a recording we can read; 422 too long, sile
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -39,17 +38,14 @@ from screening.web.applicant.access import (
     remaining_seconds,
     require_tests_allowed,
 )
+from screening.web.csrf import exempt_from_csrf
 
 bp = Blueprint("voice", __name__)
 
 MICROPHONE_HINT = "Check your microphone is connected, not muted and selected in your browser."
 
 
-@bp.record_once
-def _exempt_from_csrf(state: BlueprintSetupState) -> None:
-    csrf = state.app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(bp)
+exempt_from_csrf(bp)
 
 
 @bp.after_request

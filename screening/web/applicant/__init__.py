@@ -16,8 +16,9 @@ Modules: :mod:`.access` (token, gates, section states), :mod:`.pages` (HTML view
 from __future__ import annotations
 
 from flask import Blueprint
-from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
+
+from screening.web.csrf import exempt_from_csrf
 
 bp = Blueprint("applicant", __name__)
 
@@ -34,13 +35,7 @@ from . import api as api  # noqa: E402
 from . import pages as pages  # noqa: E402
 from . import speedtest as speedtest  # noqa: E402
 
-
-@bp.record_once
-def _exempt_json_views(state: BlueprintSetupState) -> None:
-    csrf = state.app.extensions.get("csrf")
-    if csrf is not None:
-        for view in api.CSRF_EXEMPT:
-            csrf.exempt(view)
+exempt_from_csrf(bp, *api.CSRF_EXEMPT)
 
 
 __all__ = ["bp", "pages", "api", "speedtest"]

@@ -11,6 +11,7 @@ tests, 404 unknown link or section, 409 attempt not started / already submitted 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -150,4 +151,4 @@ def submit(token: str, section: str) -> ResponseReturnValue:
     return redirect(hub_url)
 
 
-CSRF_EXEMPT = (save_answer, integrity, submit)
+CSRF_EXEMPT: tuple[Callable[..., ResponseReturnValue], ...] = (save_answer, integrity, submit)
