@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -70,7 +69,7 @@ from screening.background_checks.rules import (
 from screening.db import utcnow
 from screening.models.background_check import BackgroundCheck, BackgroundCheckEvent
 from screening.models.candidate import Candidate, Consent
-from screening.services.consents import text_version
+from screening.services.consents import SignedText
 
 log = logging.getLogger(__name__)
 
@@ -169,26 +168,8 @@ def default_provider_name() -> str:
 # --------------------------------------------------------------------------- FCRA documents
 
 
-@dataclass(frozen=True)
-class FcraDocument:
-    """One FCRA document as shown: ``kind`` (``fcra_disclosure`` | ``fcra_authorization``), the
-    exact ``text`` (first line = title) and its SHA-256 ``version``."""
-
-    kind: str
-    text: str
-
-    @property
-    def version(self) -> str:
-        return text_version(self.text)
-
-    @property
-    def title(self) -> str:
-        return self.text.split("\n", 1)[0].strip()
-
-    @property
-    def paragraphs(self) -> list[str]:
-        body = self.text.split("\n", 1)[1] if "\n" in self.text else ""
-        return [p.strip() for p in body.split("\n\n") if p.strip()]
+class FcraDocument(SignedText):
+    """One FCRA document as shown; ``kind`` is ``fcra_disclosure`` | ``fcra_authorization``."""
 
 
 @cache

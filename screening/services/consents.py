@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,28 @@ USER_AGENT_MAX = 400
 def text_version(text: str) -> str:
     """SHA-256 hex digest of ``text`` encoded as UTF-8 (64 characters)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignedText:
+    """A document applicants read and accept: ``kind``, the exact ``text`` (first line = title,
+    then paragraphs separated by blank lines) and its SHA-256 ``version``."""
+
+    kind: str
+    text: str
+
+    @property
+    def version(self) -> str:
+        return text_version(self.text)
+
+    @property
+    def title(self) -> str:
+        return self.text.split("\n", 1)[0].strip()
+
+    @property
+    def paragraphs(self) -> list[str]:
+        body = self.text.split("\n", 1)[1] if "\n" in self.text else ""
+        return [p.strip() for p in body.split("\n\n") if p.strip()]
 
 
 def missing_consents(session: Session, candidate: Candidate,

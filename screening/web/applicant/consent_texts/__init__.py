@@ -7,29 +7,17 @@ always matches exactly what the applicant saw.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from screening.services.consents import SignedText
 
 KINDS = ("voice_recording", "automated_assessment", "terms")
 """Consents needed before the tests, in the order they are shown."""
 
 
-@dataclass(frozen=True)
-class ConsentText:
-    """One document: ``kind``, the full ``text`` (what is hashed), its title and paragraphs."""
-
-    kind: str
-    text: str
-
-    @property
-    def title(self) -> str:
-        return self.text.split("\n", 1)[0].strip()
-
-    @property
-    def paragraphs(self) -> list[str]:
-        body = self.text.split("\n", 1)[1] if "\n" in self.text else ""
-        return [p.strip() for p in body.split("\n\n") if p.strip()]
+class ConsentText(SignedText):
+    """One consent document (``kind`` in :data:`KINDS`)."""
 
 
 @cache
