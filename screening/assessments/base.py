@@ -174,3 +174,14 @@ def require_key(key: Mapping[str, Any], type_id: str) -> None:
         raise ValueError(f"key belongs to {key.get('type_id')!r}, not {type_id!r}")
     if key.get("version") != KEY_VERSION:
         raise ValueError(f"unsupported {type_id} key version {key.get('version')!r}")
+
+
+def resolve_speed_settings(
+    type_id: str, settings: Mapping[str, Any] | None, specs: Mapping[str, Setting]
+) -> dict[str, Any]:
+    """:func:`resolve_settings` for the timed keyboard tests (typing, ten-key), which also need
+    ``accuracy_floor`` below ``accuracy_target``."""
+    resolved = resolve_settings(type_id, settings, specs)
+    if resolved["accuracy_floor"] >= resolved["accuracy_target"]:
+        raise SettingsError(f"{type_id} setting accuracy_floor must be below accuracy_target")
+    return resolved

@@ -19,9 +19,8 @@ from screening.assessments.base import (
     NumberSetting,
     SectionResult,
     Setting,
-    SettingsError,
     require_key,
-    resolve_settings,
+    resolve_speed_settings,
     seeded_rng,
 )
 from screening.assessments.tenkey_sets import generate_tenkey_entries
@@ -60,9 +59,7 @@ class TenKeyAssessment:
 
     def build(self, seed: int, settings: Mapping[str, Any] | None = None) -> BuiltSection:
         """Generate the entries with ``random.Random(seed)``."""
-        resolved = resolve_settings(self.type_id, settings, SETTINGS)
-        if resolved["accuracy_floor"] >= resolved["accuracy_target"]:
-            raise SettingsError("tenkey setting accuracy_floor must be below accuracy_target")
+        resolved = resolve_speed_settings(self.type_id, settings, SETTINGS)
         entries = generate_tenkey_entries(seeded_rng(seed), resolved["count"])
         public = [
             {

@@ -24,9 +24,8 @@ from screening.assessments.base import (
     NumberSetting,
     SectionResult,
     Setting,
-    SettingsError,
     require_key,
-    resolve_settings,
+    resolve_speed_settings,
     seeded_rng,
 )
 from screening.scoring.typing import (
@@ -67,9 +66,7 @@ class TypingAssessment:
 
     def build(self, seed: int, settings: Mapping[str, Any] | None = None) -> BuiltSection:
         """Pick and join passages with ``random.Random(seed)``."""
-        resolved = resolve_settings(self.type_id, settings, SETTINGS)
-        if resolved["accuracy_floor"] >= resolved["accuracy_target"]:
-            raise SettingsError("typing setting accuracy_floor must be below accuracy_target")
+        resolved = resolve_speed_settings(self.type_id, settings, SETTINGS)
         rng = seeded_rng(seed)
         bank = sorted(typing_passages(), key=lambda p: p.id)
         needed = resolved["time_limit_s"] * CHARS_PER_SECOND_NEEDED
