@@ -9,6 +9,7 @@ COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
 COPY workers ./workers
+COPY deploy/gunicorn.conf.py ./deploy/
 RUN pip install -c requirements.lock -e . && useradd --system --home /app screening \
     && mkdir -p /data && chown screening /data
 USER screening
