@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
 
     from screening import auth, queues
     from screening.db import Database
+    from screening.services.autosave import OpenAttempts
     from screening.web import register_blueprints
 
     overrides: dict[str, Any] = {}
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     CSRFProtect(app)
     auth.init_app(app)
     app.extensions["screening.dispatcher"] = queues.make_dispatcher(app)
+    app.extensions["screening.open_attempts"] = OpenAttempts()
     register_blueprints(app)
 
     if not app.debug and not logging.getLogger().handlers:

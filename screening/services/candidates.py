@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +36,15 @@ TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 """``last_used_at`` is refreshed at most this often, so autosaves do not each write the token."""
 
 
-def applicant_for_token(token: str) -> tuple[Candidate, Job] | None:
+class TokenOwner(NamedTuple):
+    """Who an invite token belongs to, and until when (UTC) it is valid."""
+
+    candidate: Candidate
+    job: Job
+    expires_at: datetime
+
+
+def applicant_for_token(token: str) -> TokenOwner | None:
     """The candidate an unexpired token belongs to and their job (one query), or None."""
     row = db.session.execute(
         select(InviteToken, Candidate, Job)
@@ -49,13 +58,13 @@ def applicant_for_token(token: str) -> tuple[Candidate, Job] | None:
     used = row.InviteToken.last_used_at
     if used is None or now - used > TOKEN_TOUCH_EVERY:
         row.InviteToken.last_used_at = now
-    return row.Candidate, row.Job
+    return TokenOwner(row.Candidate, row.Job, row.InviteToken.expires_at)
 
 
 def candidate_for_token(token: str) -> Candidate | None:
     """The candidate an unexpired token belongs to, or None."""
     found = applicant_for_token(token)
-    return found[0] if found else None
+    return found.candidate if found else None
 
 
 def apply(job: Job, *, email: str, name: str, source: str = "apply_link") -> tuple[Candidate, bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import abort
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ class Applicant:
     token: str
     candidate: Candidate
     job: Job
+    token_expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,7 @@ def load(token: str) -> Applicant:
     found = candidate_service.applicant_for_token(token)
     if found is None:
         abort(404, description=INVALID_LINK)
-    candidate, job = found
-    return Applicant(token, candidate, job)
+    return Applicant(token, found.candidate, found.job, found.expires_at)
 
 
 def next_step(session: Session, applicant: Applicant) -> str | None:
@@ -103,10 +104,14 @@ def require_web_section(job: Job, section: str) -> None:
         abort(404, description="This test is not part of your application.")
 
 
+def seconds_until(deadline: datetime) -> int:
+    """Whole seconds from now until ``deadline`` (0 when past)."""
+    return max(0, math.ceil((deadline - utcnow()).total_seconds()))
+
+
 def remaining_seconds(attempt: Attempt) -> int:
     """Whole seconds until the attempt's deadline (0 when past)."""
-    left = (attempt.deadline_at - utcnow()).total_seconds()
-    return max(0, math.ceil(left))
+    return seconds_until(attempt.deadline_at)
 
 
 def attempt_state(attempt: Attempt | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import HTTPException
@@ -24,15 +24,16 @@ from screening.assessments.base import AnswerError
 from screening.db import db
 from screening.models.attempt import Attempt
 from screening.services import attempts as attempt_service
+from screening.services.autosave import OpenAttempts, save_fast
 from screening.services.orgs import ServiceError
 from screening.web.applicant import bp
 from screening.web.applicant.access import (
     Applicant,
     load,
-    remaining_seconds,
     require_may_continue,
     require_tests_allowed,
     require_web_section,
+    seconds_until,
 )
 
 CLIENT_SIGNALS = ("paste", "copy", "blur", "hidden")
@@ -90,6 +91,10 @@ def save_answer(token: str, section: str, item_id: str) -> ResponseReturnValue:
         return _error(400, "bad_request", "seq must be a whole number from 0 to 2147483647.")
     if "value" not in body:
         return _error(400, "bad_request", "The body needs a value.")
+    kept: OpenAttempts = current_app.extensions["screening.open_attempts"]
+    deadline = save_fast(db.engine, kept, token, section, item_id, body["value"], seq)
+    if deadline is not None:
+        return jsonify(saved=True, seq=seq, remaining_s=seconds_until(deadline))
     applicant = load(token)
     require_may_continue(applicant)  # consents were checked when the attempt was started
     require_web_section(applicant.job, section)
@@ -104,7 +109,8 @@ def save_answer(token: str, section: str, item_id: str) -> ResponseReturnValue:
     except AnswerError as exc:
         db.session.rollback()
         return _error(422, "invalid_answer", str(exc))
-    return jsonify(saved=saved, seq=seq, remaining_s=remaining_seconds(attempt))
+    kept.remember(token, applicant.token_expires_at, attempt)
+    return jsonify(saved=saved, seq=seq, remaining_s=seconds_until(attempt.deadline_at))
 
 
 @bp.post("/a/<token>/sections/<section>/integrity")
