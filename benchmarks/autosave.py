@@ -5,21 +5,24 @@ Setup: every table of the app is dropped and created again in the bench database
 screening_bench``), then one org and job and ``BENCH_AUTOSAVE_CANDIDATES`` (200) candidates are
 made through the services: apply, invite token, eligibility, consents, math attempt started.
 
-Two gunicorn servers on 127.0.0.1, configured alike (``gthread``, ``BENCH_AUTOSAVE_WORKERS``
-(3) workers × ``BENCH_AUTOSAVE_THREADS`` (4) threads: 2 cores, one worker more than cores so
-the CPU stays busy while a worker waits on PostgreSQL, threads to overlap those waits):
+Two gunicorn servers on 127.0.0.1, configured alike: the production settings of
+``deploy/gunicorn.conf.py`` (``gthread``, start-up objects frozen out of garbage collection) with
+``BENCH_AUTOSAVE_WORKERS`` (3) workers × ``BENCH_AUTOSAVE_THREADS`` (4) threads (2 cores, one
+worker more than cores so the CPU stays busy while a worker waits on PostgreSQL, threads to
+overlap those waits):
 
 * the real app (``screening:create_app()``) in production mode: PostgreSQL, the test Redis
   (``SCREENING_BENCH_REDIS_URL``, default db 15 of 127.0.0.1:56379) and a secret key —
   autosave enqueues nothing and never touches Redis, but this is how it is deployed;
 * :mod:`benchmarks.autosave_ceiling`, the ceiling: the app's own upsert statement with
-  SQLAlchemy Core and nothing else (``/c/...``).
+  SQLAlchemy Core in a bare Flask app and nothing else (``/c/...``).
 
 wrk (``/usr/bin/wrk``) drives each target with the same threads and connections:
 a warm-up, then ``ROUNDS`` interleaved rounds (so a burst of other work on this shared machine
 hits every target alike); the median round of each measure is reported.
 A generated Lua script picks a random (token, item) per request — the requests spread over
-200 attempts × 10 items like real traffic — and sends an increasing ``seq`` (per wrk thread
+200 attempts × 8 items like real traffic; each attempt belongs to one wrk thread, like one
+browser per applicant — and sends an increasing ``seq`` (per wrk thread
 ``base + n × threads + thread``), so every save is an update that wins. Its ``done`` function
 prints requests, duration, errors and latency percentiles (p50, p95, p99) as JSON.
 
@@ -50,15 +53,16 @@ from sqlalchemy import create_engine, func, select, text
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:55432/screening_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:56379/15"
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 CANDIDATES = int(os.environ.get("BENCH_AUTOSAVE_CANDIDATES", "200"))
-SECONDS = int(os.environ.get("BENCH_AUTOSAVE_SECONDS", "15"))
+SECONDS = int(os.environ.get("BENCH_AUTOSAVE_SECONDS", "20"))
 WARMUP_SECONDS = int(os.environ.get("BENCH_AUTOSAVE_WARMUP", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_AUTOSAVE_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_AUTOSAVE_WRK_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_AUTOSAVE_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_AUTOSAVE_THREADS", "4"))
-ROUNDS = 3
+ROUNDS = 5
 
 GOAL_RPS = 1000.0
 GOAL_P95_MS = 50.0
@@ -167,8 +171,9 @@ def _make_targets(url: str, instance: Path, count: int) -> list[Target]:
 
 
 LUA = """
-local paths = {%(paths)s}
-local npaths = #paths
+local paths_by_thread = {%(paths)s}
+local paths = nil
+local npaths = 0
 local seq_base = %(seq_base)d
 local nthreads = %(threads)d
 local counter = 0
@@ -181,6 +186,8 @@ function setup(thread)
 end
 
 function init(args)
+  paths = paths_by_thread[tid + 1]
+  npaths = #paths
   math.randomseed(%(seed)d + tid)
 end
 
@@ -202,8 +209,8 @@ end
 """
 
 
-def _lua(paths: list[str], seq_base: int) -> str:
-    quoted = ", ".join(json.dumps(p) for p in paths)
+def _lua(paths: list[list[str]], seq_base: int) -> str:
+    quoted = ", ".join("{" + ", ".join(json.dumps(p) for p in part) + "}" for part in paths)
     return LUA % {
         "paths": quoted,
         "seq_base": seq_base,
@@ -228,20 +235,14 @@ def _start_server(
         app_spec,
         "--bind",
         f"127.0.0.1:{port}",
-        "--worker-class",
-        "gthread",
+        "--config",
+        str(GUNICORN_CONF),
         "--workers",
         str(WORKERS),
         "--threads",
         str(THREADS),
-        "--keep-alive",
-        "30",
-        "--backlog",
-        "2048",
         "--log-level",
         "warning",
-        "--worker-tmp-dir",
-        "/dev/shm",
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -314,11 +315,12 @@ def _wrk(port: int, script: Path, seconds: int) -> WrkResult:
 
 @dataclass
 class _Server:
-    """A gunicorn server under test and the request paths of one measured target."""
+    """A gunicorn server under test and the request paths of one measured target, one list per
+    wrk thread (each attempt's paths belong to one thread, like one browser per applicant)."""
 
     name: str
     port: int
-    paths: list[str]
+    paths: list[list[str]]
     rounds: list[WrkResult]
 
 
@@ -387,14 +389,15 @@ def _count_responses(url: str, low: int, high: int) -> tuple[int, int]:
 def _servers(targets: list[Target], app_port: int, ceiling_port: int) -> list[_Server]:
     """The measured targets, in the order each round runs them (the app last, so the rows it
     wrote in its last round can be counted afterwards)."""
-    pairs = [(t, i) for t in targets for i in t.items]
-    by_id = [(t.attempt_id, i) for t, i in pairs]
-    by_token = [(t.token, i) for t, i in pairs]
+    shares = [targets[n::WRK_THREADS] for n in range(WRK_THREADS)]
     return [
-        _Server("ceiling", ceiling_port, [f"/c/{a}/answers/{i}" for a, i in by_id], []),
-        _Server("app", app_port, [f"/a/{t}/sections/math/answers/{i}" for t, i in by_token], []),
+        _Server("ceiling", ceiling_port,
+                [[f"/c/{t.attempt_id}/answers/{i}" for t in share for i in t.items]
+                 for share in shares], []),
+        _Server("app", app_port,
+                [[f"/a/{t.token}/sections/math/answers/{i}" for t in share for i in t.items]
+                 for share in shares], []),
     ]
-
 
 def run() -> str:
     url = _db_url()
@@ -461,19 +464,24 @@ def run() -> str:
     return (
         "## Autosave: `PUT /a/<token>/sections/math/answers/<item>` under load (PostgreSQL)\n\n"
         f"{CANDIDATES} candidates with a started math attempt ({pair_count} (attempt, item) "
-        f"pairs), made through the services in {setup_s:.0f} s. Servers: gunicorn `gthread`, "
-        f"{WORKERS} workers × {THREADS} threads each, on 127.0.0.1; the app "
+        f"pairs), made through the services in {setup_s:.0f} s. Servers: gunicorn with "
+        f"`deploy/gunicorn.conf.py` (`gthread`), {WORKERS} workers × {THREADS} threads each, "
+        "on 127.0.0.1; the app "
         "(`screening:create_app()`) in production mode (PostgreSQL + Redis, secret key). "
         f"wrk: {WRK_THREADS} threads, {CONNECTIONS} connections, keep-alive; {WARMUP_SECONDS} s "
         f"warm-up per target, then {ROUNDS} interleaved rounds of {SECONDS // ROUNDS} s per "
         "target; the table gives the median round of each measure (requests: the total). Each "
-        "request picks a random (token, item) and sends an increasing `seq`, so every save is "
-        "an update.\n\n"
+        "request picks a random (token, item) of its wrk thread's attempts and sends an "
+        "increasing `seq`, so every save is an update that wins.\n\n"
         "Ceiling: a bare Flask app (`benchmarks/autosave_ceiling.py`) running only the app's "
         "own upsert (`INSERT ... ON CONFLICT DO UPDATE WHERE client_seq < excluded.client_seq "
-        "RETURNING id`, a cached `text()` statement) with SQLAlchemy Core, served the same way. "
-        "The app adds the token lookup (one joined query), the attempt row lock, answer "
-        "validation and the session.\n\n"
+        "RETURNING id`, a cached `text()` statement, one statement in autocommit) with "
+        "SQLAlchemy Core, served the same way. The app adds its middleware (session, CSRF "
+        "check, login manager), the body checks, the token-expiry check and answer validation "
+        "against the attempt kept in memory, and the attempt's open/deadline check with a "
+        "`FOR SHARE` row lock in the same statement (`screening/services/autosave.py`; the first "
+        "save per attempt and process takes the full path: token query, attempt lock, "
+        "upsert).\n\n"
         "wrk, PostgreSQL (test settings: `fsync=off`, `synchronous_commit=off`) and the servers "
         f"share the machine's {os.cpu_count()} cores. Every response was a 2xx; afterwards "
         f"{by_app} of the {rows} `responses` rows held a save from the app's last round. App "

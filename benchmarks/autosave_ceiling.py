@@ -2,9 +2,10 @@
 
 ``PUT /c/<attempt_id>/answers/<item_id>`` with ``{"value", "seq"}`` answers ``{saved, seq}``
 after running the app's own autosave statement (``services.attempts.UPSERT_RESPONSE``: INSERT
-... ON CONFLICT DO UPDATE ... WHERE client_seq < excluded.client_seq RETURNING id) in its own
-transaction on an engine built by ``screening.db.make_engine`` — no token lookup, no attempt
-lock, no validation, no ORM session. That is the floor cost of an autosave.
+... ON CONFLICT DO UPDATE ... WHERE client_seq < excluded.client_seq RETURNING id) as one
+statement in autocommit (like the app's hot path) on an engine built by
+``screening.db.make_engine`` — no middleware, no token or attempt check, no lock, no validation,
+no ORM session. That is the floor cost of an autosave.
 
 Served by gunicorn as ``benchmarks.autosave_ceiling:app``; the database URL comes from
 ``SCREENING_BENCH_DATABASE_URL``.
@@ -32,6 +33,6 @@ def upsert(attempt_id: int, item_id: str) -> ResponseReturnValue:
     seq = int(body["seq"])
     values = {"attempt_id": attempt_id, "item_id": item_id, "value": {"v": body["value"]},
               "client_seq": seq, "updated_at": utcnow()}
-    with engine.begin() as conn:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         saved = conn.execute(UPSERT_RESPONSE, values).first() is not None
     return jsonify(saved=saved, seq=seq)
