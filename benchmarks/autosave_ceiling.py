@@ -1,22 +1,27 @@
-"""The ceiling for the autosave benchmark: a bare Flask app with the upsert and nothing else.
+"""The ceilings of the autosave benchmark: the upsert and nothing else, served two ways.
 
 ``PUT /c/<attempt_id>/answers/<item_id>`` with ``{"value", "seq"}`` answers ``{saved, seq}``
 after running the app's own autosave statement (``services.attempts.UPSERT_RESPONSE``: INSERT
 ... ON CONFLICT DO UPDATE ... WHERE client_seq < excluded.client_seq RETURNING id) as one
-statement in autocommit (like the app's hot path) on an engine built by
-``screening.db.make_engine`` — no middleware, no token or attempt check, no lock, no validation,
-no ORM session. That is the floor cost of an autosave.
+statement in autocommit (like the app's hot path) — no token or attempt check, no lock, no
+validation, no ORM session. That is the floor cost of an autosave.
 
-Served by gunicorn as ``benchmarks.autosave_ceiling:app``; the database URL comes from
-``SCREENING_BENCH_DATABASE_URL``.
+* ``benchmarks.autosave_ceiling:app`` — a bare Flask app with only that endpoint, on an engine
+  built by ``screening.db.make_engine`` from ``SCREENING_BENCH_DATABASE_URL``: the cost of the
+  upsert with no application around it.
+* ``benchmarks.autosave_ceiling:in_app()`` — the real app (``create_app()``, same settings as the
+  measured server) with that endpoint added on the app's engine: it shares the app's middleware
+  (cookie session, CSRF check, login manager), so the difference to the autosave endpoint is
+  the endpoint's own work.
 """
 
 from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Engine
 
 from screening.db import make_engine, utcnow
 from screening.services.attempts import UPSERT_RESPONSE
@@ -27,12 +32,34 @@ app = Flask(__name__)
 engine = make_engine(os.environ.get("SCREENING_BENCH_DATABASE_URL") or DEFAULT_URL)
 
 
-@app.put("/c/<int:attempt_id>/answers/<item_id>")
-def upsert(attempt_id: int, item_id: str) -> ResponseReturnValue:
+def _upsert(on: Engine, attempt_id: int, item_id: str) -> ResponseReturnValue:
     body = request.get_json()
     seq = int(body["seq"])
     values = {"attempt_id": attempt_id, "item_id": item_id, "value": {"v": body["value"]},
               "client_seq": seq, "updated_at": utcnow()}
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with on.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         saved = conn.execute(UPSERT_RESPONSE, values).first() is not None
     return jsonify(saved=saved, seq=seq)
+
+
+@app.put("/c/<int:attempt_id>/answers/<item_id>")
+def upsert(attempt_id: int, item_id: str) -> ResponseReturnValue:
+    return _upsert(engine, attempt_id, item_id)
+
+
+def in_app() -> Flask:
+    """The real app plus the bare upsert endpoint (exempt from CSRF, like the autosave API)."""
+    from screening import create_app
+    from screening.db import db
+    from screening.web.csrf import exempt_from_csrf
+
+    bp = Blueprint("bench_ceiling", __name__)
+
+    @bp.put("/c/<int:attempt_id>/answers/<item_id>")
+    def upsert_in_app(attempt_id: int, item_id: str) -> ResponseReturnValue:
+        return _upsert(db.engine, attempt_id, item_id)
+
+    exempt_from_csrf(bp)
+    application = create_app()
+    application.register_blueprint(bp)
+    return application

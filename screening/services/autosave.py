@@ -87,7 +87,10 @@ class OpenAttempts:
 
     def get(self, token_hash: str, section: str) -> OpenAttempt | None:
         with self._lock:
-            return self._entries.get((token_hash, section))
+            try:
+                return self._entries[(token_hash, section)]  # one lookup (``get`` does two)
+            except KeyError:
+                return None
 
     def forget(self, token_hash: str, section: str) -> None:
         with self._lock:
