@@ -9,7 +9,11 @@ import pytest
 import requests
 from flask import Flask
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
@@ -25,7 +29,14 @@ API_KEY = "ck_test_browser_51d2"
 
 
 def _text(driver: webdriver.Chrome, css: str) -> str:
-    return str(driver.find_element(By.CSS_SELECTOR, css).text)
+    try:
+        return str(driver.find_element(By.CSS_SELECTOR, css).text)
+    except WebDriverException as exc:
+        # Chrome's words for an element of a page that was replaced while it was being read
+        # (the form post navigated): a stale element, so the wait polls again.
+        if "does not belong to the document" in str(exc.msg):
+            raise StaleElementReferenceException(exc.msg) from exc
+        raise
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
