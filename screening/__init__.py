@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from screening import auth, queues
     from screening.db import Database
     from screening.services.autosave import OpenAttempts
-    from screening.web import register_blueprints
+    from screening.web import register_blueprints, sessions
 
     overrides: dict[str, Any] = {}
     if isinstance(config, Settings):
@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     settings.storage_dir.mkdir(parents=True, exist_ok=True)
 
     Database().init_app(app)
+    sessions.init_app(app)
     CSRFProtect(app)
     auth.init_app(app)
     app.extensions["screening.dispatcher"] = queues.make_dispatcher(app)

@@ -158,3 +158,6 @@ def submit(token: str, section: str) -> ResponseReturnValue:
 
 
 CSRF_EXEMPT: tuple[Callable[..., ResponseReturnValue], ...] = (save_answer, integrity, submit)
+SESSIONLESS: tuple[Callable[..., ResponseReturnValue], ...] = (save_answer, integrity)
+"""Served without the cookie session: they never use it (``submit`` checks a form's CSRF
+token, which lives in the session)."""
