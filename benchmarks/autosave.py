@@ -94,8 +94,9 @@ SECRET_KEY = "bench-secret-key-0123456789"
 @functools.cache
 def _session_cookie() -> str:
     """The ``Cookie`` header an applicant's browser sends: the test pages' forms put a CSRF
-    token into Flask's signed cookie session, so every autosave carries one (each server
-    verifies it as it would for a real browser; the bare Flask app has no secret and skips it).
+    token into Flask's signed cookie session, so every autosave carries one. Each server treats
+    it as it would a real browser's (the autosave endpoint and the in-app ceiling are served
+    without the session, the bare Flask app has no secret key).
     """
     from flask import Flask
     from flask.sessions import SecureCookieSessionInterface
@@ -512,8 +513,9 @@ def run() -> str:
         "UPDATE WHERE client_seq < excluded.client_seq RETURNING id`, a cached `text()` "
         "statement, one statement in autocommit) with SQLAlchemy Core "
         "(`benchmarks/autosave_ceiling.py`), mounted in the real app with the same settings "
-        "(so it passes through the same cookie session, CSRF check and login manager), served "
-        "the same way; the goal is judged against it. The same endpoint in a bare Flask app is "
+        "and registered like the autosave endpoint (no CSRF token, no cookie session), so it "
+        "passes through the same middleware, served the same way; the goal is judged against "
+        "it. The same endpoint in a bare Flask app is "
         "the last row: the price of the app's middleware. The autosave endpoint adds the body "
         "checks, the token-expiry check and answer validation against the attempt kept in "
         "memory, and the attempt's open/deadline check with a `FOR SHARE` row lock in the same "

@@ -10,9 +10,10 @@ validation, no ORM session. That is the floor cost of an autosave.
   built by ``screening.db.make_engine`` from ``SCREENING_BENCH_DATABASE_URL``: the cost of the
   upsert with no application around it.
 * ``benchmarks.autosave_ceiling:in_app()`` — the real app (``create_app()``, same settings as the
-  measured server) with that endpoint added on the app's engine: it shares the app's middleware
-  (cookie session, CSRF check, login manager), so the difference to the autosave endpoint is
-  the endpoint's own work.
+  measured server) with that endpoint added on the app's engine, registered like the autosave
+  endpoint (no CSRF token, no cookie session): it shares the app's middleware (CSRF check,
+  login manager, session interface), so the difference to the autosave endpoint is the
+  endpoint's own work.
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ def upsert(attempt_id: int, item_id: str) -> ResponseReturnValue:
 
 
 def in_app() -> Flask:
-    """The real app plus the bare upsert endpoint (exempt from CSRF, like the autosave API)."""
+    """The real app plus the bare upsert endpoint, exempt from CSRF and served without the
+    cookie session like the autosave endpoint."""
     from screening import create_app
     from screening.db import db
     from screening.web.csrf import exempt_from_csrf
+    from screening.web.sessions import without_session
 
     bp = Blueprint("bench_ceiling", __name__)
 
@@ -60,6 +63,7 @@ def in_app() -> Flask:
         return _upsert(db.engine, attempt_id, item_id)
 
     exempt_from_csrf(bp)
+    without_session(bp, upsert_in_app)
     application = create_app()
     application.register_blueprint(bp)
     return application
