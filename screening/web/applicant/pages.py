@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from screening.services import candidates as candidate_service
 from screening.services import consents as consent_service
 from screening.services import eligibility as eligibility_service
 from screening.services.orgs import ServiceError
-from screening.web.applicant import bp
+from screening.web.applicant import bp, resume
 from screening.web.applicant.access import (
     KNOCKED_OUT,
     Applicant,
@@ -57,15 +57,21 @@ def _knocked_out_page(applicant: Applicant, status: int = 200) -> ResponseReturn
 
 @bp.route("/apply/<slug>", methods=["GET", "POST"])
 def apply(slug: str) -> ResponseReturnValue:
+    """New e-mail: a candidate and a link to their hub. An e-mail that already applied: back to
+    that application in the browser that started it (:mod:`.resume`), elsewhere a page saying
+    so — never a new link for someone who only knows the e-mail."""
     job = _open_job(slug)
     if request.method == "POST":
         try:
-            candidate, _created = candidate_service.apply(
+            candidate, created = candidate_service.apply(
                 job, email=request.form.get("email", ""), name=request.form.get("name", "")
             )
+            if not created and not resume.started_here(candidate.id):
+                db.session.commit()
+                return render_template("applicant/apply_exists.html", job=job)
             token = candidate_service.issue_token(candidate)
             db.session.commit()
-            return redirect(url_for("applicant.hub", token=token))
+            return resume.remember(redirect(url_for("applicant.hub", token=token)), candidate.id)
         except ServiceError as exc:
             db.session.rollback()
             return render_template("applicant/apply.html", job=job, error=str(exc),
@@ -75,7 +81,14 @@ def apply(slug: str) -> ResponseReturnValue:
 
 @bp.get("/a/<token>")
 def hub(token: str) -> ResponseReturnValue:
+    """The next step of the application, or the hub of its tests; this browser is remembered
+    as one that may resume the application from the apply page."""
     applicant = load(token)
+    response = make_response(_hub(applicant, token))
+    return resume.remember(response, applicant.candidate.id)
+
+
+def _hub(applicant: Applicant, token: str) -> ResponseReturnValue:
     step = next_step(db.session, applicant)
     if step == "eligibility":
         db.session.commit()
