@@ -1,5 +1,5 @@
 """Candidate views: ranked list, CSV export, bulk stage change, scorecard page, notes,
-recordings and scoring progress."""
+recordings, scoring progress and new applicant links."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -30,6 +31,7 @@ from screening.models.attempt import Attempt
 from screening.models.candidate import STAGES, Candidate, Note
 from screening.models.job import Job
 from screening.models.voice import VoiceSample
+from screening.services import candidates as candidate_service
 from screening.services import consents as consent_service
 from screening.services import exports, ranking_queries
 from screening.services.audit import record
@@ -163,6 +165,24 @@ def candidate_stage(candidate_id: int) -> Response:
     db.session.commit()
     flash(f"{candidate.name} moved to {stage}.")
     return redirect(url_for("recruiter.candidate_detail", candidate_id=candidate.id))
+
+
+@bp.post("/candidates/<int:candidate_id>/link")
+def candidate_link(candidate_id: int) -> Response:
+    """A new personal link for the applicant, shown once on the page that answers the post (for
+    an applicant who lost theirs: the apply page does not hand links out). Earlier links keep
+    working until they expire. Editors only; audited as ``candidate.link_issued``."""
+    candidate = get_candidate_or_404(candidate_id)
+    require_editor()
+    token = candidate_service.issue_token(candidate)
+    record("candidate.link_issued", org_id=current_org_id(), user_id=current_user.id,
+           subject_type="candidate", subject_id=candidate.id)
+    db.session.commit()
+    base = current_app.config["SCREENING"].public_base_url
+    response = make_response(render_template("recruiter/candidate_link.html",
+                                             candidate=candidate, url=f"{base}/a/{token}"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/candidates/<int:candidate_id>/notes")

@@ -21,6 +21,7 @@ from screening.models.candidate import Consent, Note
 from screening.models.score import GrammarCheck, Scorecard, SectionScore
 from screening.models.task import Task
 from screening.models.voice import VoiceSample
+from screening.services.candidates import applicant_for_token
 from screening.speech.audio import store_original
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -278,3 +279,33 @@ def test_progress_while_scoring_is_pending(app: Flask, rich: Rich, client: Flask
     assert client.get(url).json["in_progress"] is False
     page = client.get(f"/recruiter/candidates/{rich.other_cand}").text
     assert "Scoring in progress" not in page and 'data-in-progress="0"' in page
+
+
+def test_editor_issues_a_new_applicant_link_viewer_cannot(app: Flask, rich: Rich,
+                                                         client: FlaskClient) -> None:
+    login(client, rich.editor)
+    page = client.get(f"/recruiter/candidates/{rich.cand}")
+    assert "New applicant link" in page.text
+    issued = client.post(f"/recruiter/candidates/{rich.cand}/link",
+                         data={"csrf_token": csrf_token(page.text)})
+    assert issued.status_code == 200 and issued.headers["Cache-Control"] == "no-store"
+    link = issued.text.split('id="applicant-link" type="text" readonly value="', 1)[1]
+    link = link.split('"', 1)[0]
+    assert "/a/" in link
+    token = link.rsplit("/a/", 1)[1]
+    applicant = app.test_client()
+    assert applicant.get(f"/a/{token}").status_code in (200, 302)  # opens this application
+    with app.app_context():
+        owner = applicant_for_token(token)
+        assert owner is not None and owner.candidate.id == rich.cand
+        events = db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.subject_id == rich.cand, AuditEvent.action == "candidate.link_issued"))
+        assert list(events) == ["candidate.link_issued"]
+    client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+
+    login(client, rich.viewer)
+    page = client.get(f"/recruiter/candidates/{rich.cand}")
+    assert "New applicant link" not in page.text
+    refused = client.post(f"/recruiter/candidates/{rich.cand}/link",
+                          data={"csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 403
