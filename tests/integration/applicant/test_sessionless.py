@@ -14,11 +14,10 @@ def test_autosave_ignores_the_session_cookie_and_leaves_it_intact(
         app: Flask, client: FlaskClient) -> None:
     token = ready_applicant(app, client)
     assert start(client, token, "math").status_code == 302
-    cookie = client.get_cookie("session")
-    assert cookie is not None  # the forms so far put a CSRF token into it
-
     page = client.get(f"/a/{token}/sections/math")
     assert "Cookie" in page.headers.get("Vary", "")  # pages read the session
+    cookie = client.get_cookie("session")
+    assert cookie is not None  # the forms put a CSRF token into it
 
     for seq, item in enumerate(("m1", "m2", "m1"), start=1):
         saved = put_answer(client, token, "math", item, seq, seq)
