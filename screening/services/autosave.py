@@ -49,8 +49,10 @@ KEEP_S = 60.0
 """Seconds a kept entry lives: bounds how long a process keeps an attempt's key in memory and
 how often the full path runs for a busy attempt (it also refreshes the token's last use)."""
 
-KEEP_MAX = 20_000
-"""Most (token, section) entries kept per process (least recently used go first)."""
+KEEP_MAX = 5_000
+"""Most (token, section) entries kept per process (least recently used go first). An entry holds the
+attempt's answer key (a few KB for a grammar or typing section), so this bounds the memory to
+tens of MB per web process; past it, saves of the least active attempts take the full path."""
 
 
 @dataclass(frozen=True)
