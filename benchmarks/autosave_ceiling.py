@@ -1,7 +1,7 @@
 """The ceilings of the autosave benchmark: the upsert and nothing else, served two ways.
 
 ``PUT /c/<attempt_id>/answers/<item_id>`` with ``{"value", "seq"}`` answers ``{saved, seq}``
-after running the app's own autosave statement (``services.attempts.UPSERT_RESPONSE``: INSERT
+after running the app's own autosave upsert (``services.attempts.upsert_response``: INSERT
 ... ON CONFLICT DO UPDATE ... WHERE client_seq < excluded.client_seq RETURNING id) as one
 statement in autocommit (like the app's hot path) — no token or attempt check, no lock, no
 validation, no ORM session. That is the floor cost of an autosave.
@@ -24,8 +24,8 @@ from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine
 
-from screening.db import make_engine, utcnow
-from screening.services.attempts import UPSERT_RESPONSE
+from screening.db import make_engine
+from screening.services.attempts import upsert_response
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:55432/screening_bench"
 
@@ -36,10 +36,8 @@ engine = make_engine(os.environ.get("SCREENING_BENCH_DATABASE_URL") or DEFAULT_U
 def _upsert(on: Engine, attempt_id: int, item_id: str) -> ResponseReturnValue:
     body = request.get_json()
     seq = int(body["seq"])
-    values = {"attempt_id": attempt_id, "item_id": item_id, "value": {"v": body["value"]},
-              "client_seq": seq, "updated_at": utcnow()}
     with on.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        saved = conn.execute(UPSERT_RESPONSE, values).first() is not None
+        saved = upsert_response(conn, attempt_id, item_id, {"v": body["value"]}, seq)
     return jsonify(saved=saved, seq=seq)
 
 

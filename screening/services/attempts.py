@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -169,21 +169,27 @@ def save_answer(session: Session, attempt: Attempt, item_id: str, value: Any,
     return written
 
 
-UPSERT_RESPONSE = text(
-    "INSERT INTO responses (attempt_id, item_id, value, client_seq, updated_at) "
-    "VALUES (:attempt_id, :item_id, :value, :client_seq, :updated_at) "
+UPSERT_ON_CONFLICT = (
     "ON CONFLICT (attempt_id, item_id) DO UPDATE SET value = excluded.value, "
     "client_seq = excluded.client_seq, updated_at = excluded.updated_at "
     "WHERE responses.client_seq < excluded.client_seq "
     "RETURNING id"
+)
+"""The conflict clause of every write to ``responses``: a lower or equal ``client_seq`` never
+overwrites, and ``RETURNING`` yields a row only when something was written."""
+
+UPSERT_RESPONSE = text(
+    "INSERT INTO responses (attempt_id, item_id, value, client_seq, updated_at) "
+    "VALUES (:attempt_id, :item_id, :value, :client_seq, :updated_at) " + UPSERT_ON_CONFLICT
 ).bindparams(bindparam("value", type_=JSONType), bindparam("updated_at", type_=UTCDateTime()))
 """The autosave upsert, written once as SQL both PostgreSQL and SQLite (3.35+) accept, so it is
 compiled once per process (SQLAlchemy does not cache dialect ``insert().on_conflict_*``)."""
 
 
-def upsert_response(session: Session, attempt_id: int, item_id: str, value: dict[str, Any],
-                    client_seq: int) -> bool:
+def upsert_response(session: Session | Connection, attempt_id: int, item_id: str,
+                    value: dict[str, Any], client_seq: int) -> bool:
     """Store ``value`` unless an equal or newer ``client_seq`` is stored; True when written.
+    Runs in the caller's transaction (a session's, or a Core connection's).
 
     RETURNING yields a row only when a row was inserted or updated (``rowcount`` is not
     reliable for upserts: psycopg reports -1)."""

@@ -42,7 +42,7 @@ from screening.assessments import get_type
 from screening.assessments.base import AnswerError
 from screening.db import JSONType, UTCDateTime, utcnow
 from screening.models.attempt import Attempt
-from screening.services.attempts import GRACE
+from screening.services.attempts import GRACE, UPSERT_ON_CONFLICT
 from screening.services.candidates import hash_token
 
 KEEP_S = 60.0
@@ -103,16 +103,14 @@ class OpenAttempts:
             return len(self._entries)
 
 
+# Constants only (every value is a bound parameter), so S608 does not apply.
 _FAST_UPSERT_SQL = (
-    "WITH open_attempt AS ("
+    "WITH open_attempt AS ("  # noqa: S608
     "SELECT id FROM attempts WHERE id = :attempt_id AND status = 'in_progress' "
     "AND deadline_at >= :late_from{lock}) "
     "INSERT INTO responses (attempt_id, item_id, value, client_seq, updated_at) "
     "SELECT id, :item_id, :value, :client_seq, :now FROM open_attempt WHERE true "
-    "ON CONFLICT (attempt_id, item_id) DO UPDATE SET value = excluded.value, "
-    "client_seq = excluded.client_seq, updated_at = excluded.updated_at "
-    "WHERE responses.client_seq < excluded.client_seq "
-    "RETURNING id"
+    + UPSERT_ON_CONFLICT
 )
 
 
@@ -128,7 +126,7 @@ FAST_UPSERT: dict[str, TextClause] = {
     "postgresql": _statement(" FOR SHARE"),
     "sqlite": _statement(""),  # SQLite has no row locks: a writing transaction locks the file
 }
-"""The checked upsert per dialect, compiled once per process. Same upsert as
+"""The checked upsert per dialect, compiled once per process, with the conflict clause of
 :data:`screening.services.attempts.UPSERT_RESPONSE` (a lower or equal ``client_seq`` never
 overwrites); ``WHERE true`` lets SQLite tell the SELECT from the ON CONFLICT clause."""
 
