@@ -32,6 +32,11 @@ def issue_token(candidate: Candidate, ttl: timedelta = TOKEN_TTL) -> str:
     return token
 
 
+def applicant_link(public_base_url: str, token: str) -> str:
+    """The applicant's personal link for ``token``: their hub, ``<base>/a/<token>``."""
+    return f"{public_base_url}/a/{token}"
+
+
 TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 """``last_used_at`` is refreshed at most this often, so autosaves do not each write the token."""
 

@@ -165,7 +165,7 @@ def create_candidate(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     db.session.commit()
     base = current_app.config["SCREENING"].public_base_url
     result = _attrs(candidate, CandidateSchema)
-    result.update(apply_url=f"{base}/a/{token}", created=created)
+    result.update(apply_url=candidate_service.applicant_link(base, token), created=created)
     return result, 201 if created else 200
 
 

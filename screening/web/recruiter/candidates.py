@@ -180,7 +180,8 @@ def candidate_link(candidate_id: int) -> Response:
     db.session.commit()
     base = current_app.config["SCREENING"].public_base_url
     response = make_response(render_template("recruiter/candidate_link.html",
-                                             candidate=candidate, url=f"{base}/a/{token}"))
+                                             candidate=candidate,
+                                             url=candidate_service.applicant_link(base, token)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
