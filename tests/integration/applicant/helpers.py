@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from screening.db import db
 from screening.models.attempt import Attempt
@@ -39,13 +40,19 @@ def make_job(app: Flask, **knockouts: Any) -> str:
         return job.slug
 
 
+def post_apply(client: FlaskClient, slug: str, email: str = "ann@example.com",
+               name: str = "Ann Applicant") -> TestResponse:
+    """Post the public apply form (with its CSRF token); returns the response."""
+    page = client.get(f"/apply/{slug}")
+    assert page.status_code == 200
+    return client.post(f"/apply/{slug}", data={
+        "name": name, "email": email, "csrf_token": csrf_token(page.text)})
+
+
 def apply(client: FlaskClient, slug: str, email: str = "ann@example.com",
           name: str = "Ann Applicant") -> str:
     """Apply through the public page; returns the invite token from the redirect."""
-    page = client.get(f"/apply/{slug}")
-    assert page.status_code == 200
-    response = client.post(f"/apply/{slug}", data={
-        "name": name, "email": email, "csrf_token": csrf_token(page.text)})
+    response = post_apply(client, slug, email, name)
     assert response.status_code == 302, response.text
     location = response.headers["Location"]
     assert "/a/" in location

@@ -4,23 +4,14 @@ new link never goes to someone who merely knows the e-mail."""
 from __future__ import annotations
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from screening.db import db
 from screening.models.candidate import Candidate, InviteToken
 from screening.models.job import Job
 from screening.services import candidates as candidate_service
 from screening.web.applicant import resume
-from tests.conftest import csrf_token
-from tests.integration.applicant.helpers import answer_eligibility, apply, make_job
-
-
-def _post_apply(client: FlaskClient, slug: str, email: str) -> TestResponse:
-    page = client.get(f"/apply/{slug}")
-    return client.post(f"/apply/{slug}", data={
-        "name": "Someone", "email": email, "csrf_token": csrf_token(page.text)})
+from tests.integration.applicant.helpers import answer_eligibility, apply, make_job, post_apply
 
 
 def _tokens(app: Flask) -> int:
@@ -36,7 +27,7 @@ def test_another_browser_gets_no_link_to_an_existing_application(app: Flask) -> 
     assert _tokens(app) == 1
 
     stranger = app.test_client()
-    response = _post_apply(stranger, slug, "Sam@Example.com")
+    response = post_apply(stranger, slug, "Sam@Example.com", "Someone")
     assert response.status_code == 200
     text = response.text
     assert "already applied" in text and "/a/" not in text
@@ -46,7 +37,7 @@ def test_another_browser_gets_no_link_to_an_existing_application(app: Flask) -> 
         assert db.session.scalar(select(func.count()).select_from(Candidate)) == 1
 
     # the applicant's own browser resumes: a new link to the same, already answered, application
-    again = _post_apply(applicant, slug, "sam@example.com")
+    again = post_apply(applicant, slug, "sam@example.com")
     assert again.status_code == 302
     hub = applicant.get(again.headers["Location"])
     assert hub.status_code == 302 and hub.headers["Location"].endswith("/consents")
@@ -61,12 +52,12 @@ def test_a_browser_that_opened_the_invite_link_can_resume(app: Flask) -> None:
         token = candidate_service.issue_token(candidate)  # as the API's invite does
         db.session.commit()
     browser = app.test_client()
-    assert _post_apply(browser, slug, "kim@example.com").status_code == 200
+    assert post_apply(browser, slug, "kim@example.com").status_code == 200
     opened = browser.get(f"/a/{token}")
     assert opened.status_code == 302  # on to the eligibility questions
     assert resume.COOKIE in opened.headers.get("Set-Cookie", "")
     assert "HttpOnly" in opened.headers["Set-Cookie"]
-    assert _post_apply(browser, slug, "kim@example.com").status_code == 302
+    assert post_apply(browser, slug, "kim@example.com").status_code == 302
 
 
 def test_a_forged_or_foreign_cookie_does_not_resume(app: Flask) -> None:
@@ -75,12 +66,12 @@ def test_a_forged_or_foreign_cookie_does_not_resume(app: Flask) -> None:
     apply(owner, slug, email="lee@example.com")
     forger = app.test_client()
     forger.set_cookie(resume.COOKIE, "WzEsMiwzXQ.forged.signature")
-    assert _post_apply(forger, slug, "lee@example.com").status_code == 200
+    assert post_apply(forger, slug, "lee@example.com").status_code == 200
     # a cookie of another app (other secret) is refused the same way
     cookie = owner.get_cookie(resume.COOKIE)
     assert cookie is not None
     other = app.test_client()
     other.set_cookie(resume.COOKIE, cookie.value[:-2] + ("AA" if cookie.value[-2:] != "AA"
                                                           else "BB"))
-    assert _post_apply(other, slug, "lee@example.com").status_code == 200
+    assert post_apply(other, slug, "lee@example.com").status_code == 200
     assert _tokens(app) == 1
