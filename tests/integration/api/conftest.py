@@ -4,12 +4,10 @@ receiver on 127.0.0.1 whose answers are scripted."""
 
 from __future__ import annotations
 
-import http.server
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -20,6 +18,7 @@ from screening.db import db
 from screening.services import api_keys
 from tests import factories
 from tests.conftest import _truncate_pg, build_app
+from tests.http_recorder import Answer, HttpServer, Recorded
 
 
 @dataclass
@@ -101,32 +100,16 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    state: dict[str, Any] = {}
+    holder: dict[str, Receiver] = {}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            length = int(self.headers.get("Content-Length", "0"))
-            body = self.rfile.read(length)
-            rec: Receiver = state["receiver"]
-            status = rec.next_status()
-            with rec.lock:
-                rec.received.append(Received({k: v for k, v in self.headers.items()}, body,
-                                             status))
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+    def answer(req: Recorded) -> Answer:
+        rec = holder["receiver"]
+        status = rec.next_status()
+        with rec.lock:
+            rec.received.append(Received(req.headers, req.body, status))
+        return Answer(status, {"Content-Type": "text/plain"}, b"ok")
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    rec = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hooks")
-    state["receiver"] = rec
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield rec
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    server = HttpServer(answer)
+    holder["receiver"] = Receiver(url=f"http://127.0.0.1:{server.port}/hooks")
+    yield holder["receiver"]
+    server.close()

@@ -5,12 +5,10 @@ callback server on 127.0.0.1 that records the PATCH requests it gets."""
 from __future__ import annotations
 
 import base64
-import http.server
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,6 +17,7 @@ from screening.db import db
 from screening.services import api_keys
 from tests import factories
 from tests.conftest import _truncate_pg, build_app
+from tests.http_recorder import Answer, HttpServer, Recorded
 
 
 def basic(key: str, password: str = "") -> dict[str, str]:
@@ -81,14 +80,6 @@ def gh_app(tmp_path: Path, pg_schema: str, redis_url: str) -> Iterator[Flask]:
 
 
 @dataclass
-class Request:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
 class Greenhouse:
     """A real HTTP server on 127.0.0.1 shaped like Greenhouse's take-home-test callback:
     ``PATCH /integrations/testing_partners/take_home_tests/<id>``. ``script`` holds the statuses
@@ -96,7 +87,7 @@ class Greenhouse:
 
     base: str
     script: list[int] = field(default_factory=list)
-    requests: list[Request] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, test_id: int = 12345) -> str:
@@ -109,33 +100,15 @@ class Greenhouse:
 
 @pytest.fixture
 def greenhouse() -> Iterator[Greenhouse]:
-    state: dict[str, Greenhouse] = {}
+    holder: dict[str, Greenhouse] = {}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def _record(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = self.rfile.read(length)
-            gh = state["gh"]
-            with gh.lock:
-                gh.requests.append(Request(self.command, self.path, dict(self.headers.items()),
-                                           body))
-            self.send_response(gh.next_status())
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+    def answer(req: Recorded) -> Answer:
+        gh = holder["gh"]
+        with gh.lock:
+            gh.requests.append(req)
+        return Answer(gh.next_status())
 
-        do_PATCH = _record  # noqa: N815 - http.server's naming
-        do_POST = _record  # noqa: N815
-        do_GET = _record  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    gh = Greenhouse(base=f"http://127.0.0.1:{server.server_address[1]}")
-    state["gh"] = gh
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield gh
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    server = HttpServer(answer)
+    holder["gh"] = Greenhouse(base=f"http://127.0.0.1:{server.port}")
+    yield holder["gh"]
+    server.close()

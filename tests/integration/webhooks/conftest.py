@@ -10,7 +10,6 @@ machine, and a refused URL must be refused before any socket is opened.
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import ipaddress
 import socket
 import ssl
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.http_recorder import Answer, HttpServer, Recorded
 
 # --------------------------------------------------------------------------- network audit
 
@@ -156,64 +157,17 @@ def closed_port() -> int:
 # --------------------------------------------------------------------------- HTTP servers
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b"ok"
-
-
-@dataclass
-class ReceivedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-class RecordingServer:
+class RecordingServer(HttpServer):
     """A threaded ``http.server`` on 127.0.0.1 that records requests and sends ``reply``."""
 
-    def __init__(self, reply: Reply, tls: ssl.SSLContext | None = None) -> None:
-        self.reply = reply
-        self.requests: list[ReceivedRequest] = []
-        server = self
+    def __init__(self, reply: Answer, tls: ssl.SSLContext | None = None) -> None:
+        self.requests: list[Recorded] = []
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                server.requests.append(
-                    ReceivedRequest("POST", self.path, dict(self.headers.items()), body)
-                )
-                self.send_response(server.reply.status)
-                for name, value in server.reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(server.reply.body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(server.reply.body)
-                except OSError:
-                    pass  # the client stopped reading after its snippet: expected
+        def answer(request: Recorded) -> Answer:
+            self.requests.append(request)
+            return reply
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        if tls is not None:
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
-        self.port: int = self.httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=2)
+        super().__init__(answer, tls)
 
 
 @pytest.fixture
@@ -228,7 +182,7 @@ def http_server() -> Iterator[Callable[..., RecordingServer]]:
         body: bytes = b"ok",
         tls: ssl.SSLContext | None = None,
     ) -> RecordingServer:
-        server = RecordingServer(Reply(status, headers or {}, body), tls)
+        server = RecordingServer(Answer(status, headers or {}, body), tls)
         servers.append(server)
         return server
 
