@@ -98,19 +98,22 @@ def network_audit() -> Iterator[NetworkAudit]:
 # --------------------------------------------------------------------------- raw listener
 
 
-class CountingListener:
-    """A real TCP socket listening on 127.0.0.1 that counts accepted connections."""
+class SocketListener:
+    """A real TCP socket listening on 127.0.0.1; a thread accepts connections and hands each
+    to :meth:`handle`, which owns (and closes) it, until :meth:`close`."""
 
-    def __init__(self) -> None:
+    def __init__(self, backlog: int) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
+        self.sock.listen(backlog)
         self.sock.settimeout(0.05)
         self.port: int = self.sock.getsockname()[1]
-        self.accepted = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -120,8 +123,24 @@ class CountingListener:
                 continue
             except OSError:
                 return
-            self.accepted += 1
-            conn.close()
+            self.handle(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+class CountingListener(SocketListener):
+    """Counts accepted connections and closes them at once."""
+
+    def __init__(self) -> None:
+        self.accepted = 0
+        super().__init__(backlog=16)
+
+    def handle(self, conn: socket.socket) -> None:
+        self.accepted += 1
+        conn.close()
 
     def settled_count(self) -> int:
         """Connections accepted so far, after giving any in-flight one time to be accepted
@@ -129,11 +148,6 @@ class CountingListener:
         code under test is in the backlog by the time it returns)."""
         time.sleep(0.15)
         return self.accepted
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -193,7 +207,7 @@ def http_server() -> Iterator[Callable[..., RecordingServer]]:
             server.close()
 
 
-class DripServer:
+class DripServer(SocketListener):
     """Accepts one request and answers one byte every ``interval`` seconds, forever.
 
     ``phase="head"`` drips the status line; ``phase="body"`` sends the head at once and then
@@ -203,41 +217,22 @@ class DripServer:
     def __init__(self, phase: str, interval: float = 0.05) -> None:
         self.phase = phase
         self.interval = interval
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.sock.settimeout(0.05)
-        self.port: int = self.sock.getsockname()[1]
         self.bytes_sent = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        super().__init__(backlog=4)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def handle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(1.0)
             try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
+                conn.recv(65536)
+                if self.phase == "body":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n")
+                while not self._stop.is_set():
+                    conn.sendall(b"H" if self.phase == "head" else b"x")
+                    self.bytes_sent += 1
+                    time.sleep(self.interval)
             except OSError:
                 return
-            with conn:
-                conn.settimeout(1.0)
-                try:
-                    conn.recv(65536)
-                    if self.phase == "body":
-                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n")
-                    while not self._stop.is_set():
-                        conn.sendall(b"H" if self.phase == "head" else b"x")
-                        self.bytes_sent += 1
-                        time.sleep(self.interval)
-                except OSError:
-                    continue
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -256,36 +251,23 @@ def drip_server() -> Iterator[Callable[[str], DripServer]]:
             server.close()
 
 
-class DribblingProxy:
+class DribblingProxy(SocketListener):
     """A TCP proxy on 127.0.0.1 to ``upstream_port`` that passes the client's bytes on at once
     but the server's one byte every ``interval`` seconds (e.g. a TLS certificate chain)."""
 
     def __init__(self, upstream_port: int, interval: float = 0.02) -> None:
         self.upstream_port = upstream_port
         self.interval = interval
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.sock.settimeout(0.05)
-        self.port: int = self.sock.getsockname()[1]
         self.bytes_relayed = 0
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, daemon=True)]
-        self._threads[0].start()
+        self._relays: list[threading.Thread] = []
+        super().__init__(backlog=4)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=2)
-            for target in (self._pump, self._dribble):
-                thread = threading.Thread(target=target, args=(client, upstream), daemon=True)
-                self._threads.append(thread)
-                thread.start()
+    def handle(self, conn: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=2)
+        for target in (self._pump, self._dribble):
+            thread = threading.Thread(target=target, args=(conn, upstream), daemon=True)
+            self._relays.append(thread)
+            thread.start()
 
     def _pump(self, client: socket.socket, upstream: socket.socket) -> None:
         client.settimeout(0.05)
@@ -323,10 +305,9 @@ class DribblingProxy:
             upstream.close()
 
     def close(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
+        super().close()
+        for thread in self._relays:
             thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture
