@@ -163,7 +163,7 @@ def _make_targets(url: str, instance: Path, count: int) -> list[Target]:
     from screening.services.orgs import create_org
     from screening.web.applicant.consent_texts import documents
 
-    env = {"SCREENING_INSTANCE_DIR": str(instance), "SCREENING_SECRET_KEY": "bench-secret-key-0123"}
+    env = {"SCREENING_INSTANCE_DIR": str(instance), "SCREENING_SECRET_KEY": SECRET_KEY}
     app = create_app(replace(load_settings(env), database_url=url, periodic_seconds=0))
     targets = []
     try:
